@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { socketServerSettingsFrom, startGatewayApplication } from '@moonx-farm/gateway';
+import { exitCleanlyOnSignals, nestLogLevels, runMain } from '@moonx-farm/server-core';
+import { StandaloneAppModule } from './app/standalone-app.module';
+import { loadStandaloneEnv } from './app/standalone.config';
+
+const VERSION = process.env['npm_package_version'] ?? '0.1.0';
+
+runMain('standalone', async () => {
+  const env = loadStandaloneEnv();
+  const app = await startGatewayApplication(StandaloneAppModule.forRoot(env, VERSION), {
+    host: env.WEBSOCKET_GATEWAY_HOST,
+    port: env.WEBSOCKET_GATEWAY_PORT,
+    socket: socketServerSettingsFrom(env),
+    logLevels: nestLogLevels(env.LOG_LEVEL),
+  });
+  exitCleanlyOnSignals(app);
+  const mode = env.REDIS_HOST || env.KAFKA_BROKERS.length > 0 ? 'with the configured Redis/Kafka' : 'embedded default: in-memory, no Kafka or Redis needed';
+  process.stdout.write(
+    `\nMoonX Farm realtime gateway (${mode})\n` +
+      `  Socket.IO  ws://localhost:${env.WEBSOCKET_GATEWAY_PORT}  (transports: ['websocket'])\n` +
+      `  Health     http://localhost:${env.WEBSOCKET_GATEWAY_PORT}/health\n` +
+      `  Metrics    http://localhost:${env.WEBSOCKET_GATEWAY_PORT}/metrics\n\n`,
+  );
+});

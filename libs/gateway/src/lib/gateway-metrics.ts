@@ -1,0 +1,48 @@
+import { makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import { heapUsagePercent } from '@moonx-farm/server-core';
+
+/** Metric names of the original README, which dashboards and alerts already use. */
+export const GATEWAY_METRICS = {
+  connections: 'websocket_connections_total',
+  messages: 'websocket_messages_per_second',
+  broadcastLatency: 'event_broadcasting_latency',
+  priceLatency: 'price_update_latency',
+  redisErrors: 'redis_connection_errors',
+  heap: 'memory_usage_percentage',
+  rejectedRequests: 'websocket_rejected_requests_total',
+} as const;
+
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5];
+
+export const gatewayMetricProviders = [
+  makeGaugeProvider({ name: GATEWAY_METRICS.connections, help: 'Open WebSocket connections on this replica' }),
+  makeCounterProvider({
+    name: GATEWAY_METRICS.messages,
+    help: 'Messages sent to sockets (a counter: use rate() for messages per second)',
+    labelNames: ['event'],
+  }),
+  makeHistogramProvider({
+    name: GATEWAY_METRICS.broadcastLatency,
+    help: 'Producer timestamp to socket write, seconds, per event type',
+    labelNames: ['type'],
+    buckets: LATENCY_BUCKETS,
+  }),
+  makeHistogramProvider({
+    name: GATEWAY_METRICS.priceLatency,
+    help: 'Producer timestamp to socket write for price updates, seconds',
+    buckets: LATENCY_BUCKETS,
+  }),
+  makeCounterProvider({ name: GATEWAY_METRICS.redisErrors, help: 'Redis connection errors' }),
+  makeGaugeProvider({
+    name: GATEWAY_METRICS.heap,
+    help: 'Heap used as a percentage of the heap limit',
+    collect() {
+      this.set(heapUsagePercent());
+    },
+  }),
+  makeCounterProvider({
+    name: GATEWAY_METRICS.rejectedRequests,
+    help: 'Client requests answered with an error, by error code',
+    labelNames: ['code'],
+  }),
+];

@@ -1,0 +1,113 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter, Histogram } from 'prom-client';
+import type { Server } from 'socket.io';
+import { DEXEventType, WEBSOCKET_EVENTS } from '@moonx-farm/events';
+import { ROOM_FEED, type RoomFeed } from '@moonx-farm/server-core';
+import { GATEWAY_METRICS } from '../gateway-metrics';
+import { parseEnvelope, type ParsedEnvelope } from './room-envelope.parser';
+
+/** Sockets that skip an event type (subscribe filter) sit in this internal room. */
+export const skipRoomOf = (type: DEXEventType): string => `__skip:${type}`;
+
+type JoinCollector = (envelope: ParsedEnvelope) => void;
+
+interface RoomSubscription {
+  members: number;
+  ready: Promise<void>;
+}
+
+/**
+ * The replica's side of fan-out: subscribes to a room's channel while it has local members,
+ * and hands each envelope to the local sockets of the room. Sockets in the middle of a join
+ * get envelopes through a collector instead, so their ack comes first and the events that
+ * follow it are contiguous.
+ */
+@Injectable()
+export class RoomFanoutService implements OnModuleDestroy {
+  private readonly logger = new Logger('Fanout');
+  private readonly subscriptions = new Map<string, RoomSubscription>();
+  private readonly collectors = new Map<string, Set<JoinCollector>>();
+  private server: Server | undefined;
+
+  constructor(
+    @Inject(ROOM_FEED) private readonly feed: RoomFeed,
+    @InjectMetric(GATEWAY_METRICS.messages) private readonly messages: Counter<'event'>,
+    @InjectMetric(GATEWAY_METRICS.broadcastLatency) private readonly broadcastLatency: Histogram<'type'>,
+    @InjectMetric(GATEWAY_METRICS.priceLatency) private readonly priceLatency: Histogram,
+  ) {
+    feed.setListener((room, raw) => this.dispatch(room, raw));
+  }
+
+  attach(server: Server): void {
+    this.server = server;
+  }
+
+  /** Counts a local member; the first one subscribes the replica to the room's channel. */
+  async acquire(room: string): Promise<void> {
+    let subscription = this.subscriptions.get(room);
+    if (!subscription) {
+      subscription = { members: 0, ready: this.feed.subscribe(room) };
+      this.subscriptions.set(room, subscription);
+      subscription.ready.catch(() => {
+        if (this.subscriptions.get(room) === subscription) this.subscriptions.delete(room);
+      });
+    }
+    subscription.members++;
+    await subscription.ready;
+  }
+
+  /** Resolves when the replica's subscription to the room (if any) is in place. */
+  async whenReady(room: string): Promise<void> {
+    await this.subscriptions.get(room)?.ready;
+  }
+
+  release(room: string): void {
+    const subscription = this.subscriptions.get(room);
+    if (!subscription) return;
+    subscription.members--;
+    if (subscription.members > 0) return;
+    this.subscriptions.delete(room);
+    this.feed.unsubscribe(room).catch((error: Error) => this.logger.warn(`unsubscribe ${room}: ${error.message}`));
+  }
+
+  /** Receives the room's envelopes until the returned function is called. */
+  collect(room: string, collector: JoinCollector): () => void {
+    let set = this.collectors.get(room);
+    if (!set) {
+      set = new Set();
+      this.collectors.set(room, set);
+    }
+    set.add(collector);
+    return () => {
+      set.delete(collector);
+      if (set.size === 0 && this.collectors.get(room) === set) this.collectors.delete(room);
+    };
+  }
+
+  get subscribedRooms(): number {
+    return this.subscriptions.size;
+  }
+
+  onModuleDestroy(): void {
+    this.collectors.clear();
+  }
+
+  private dispatch(room: string, raw: string): void {
+    const envelope = parseEnvelope(raw);
+    if (!envelope) {
+      this.logger.warn(`dropped a malformed envelope on room ${room}`);
+      return;
+    }
+    this.collectors.get(room)?.forEach((collector) => collector(envelope));
+    const server = this.server;
+    if (!server) return;
+    const eventName = WEBSOCKET_EVENTS[envelope.type];
+    // local: every replica with members gets the room's channel itself; nothing to relay.
+    server.local.to(room).except(skipRoomOf(envelope.type)).emit(eventName, envelope.payload);
+    this.messages.inc({ event: eventName }, server.sockets.adapter.rooms.get(room)?.size ?? 0);
+    const latencySec = (Date.now() - envelope.payload.timestamp) / 1000;
+    this.broadcastLatency.observe({ type: envelope.type }, latencySec);
+    if (envelope.type === DEXEventType.PRICE_UPDATE) this.priceLatency.observe(latencySec);
+  }
+}

@@ -1,0 +1,125 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  ErrorCode,
+  WEBSOCKET_EVENTS,
+  parseRoom,
+  type Ack,
+  type DeliveredMessage,
+  type JoinRoomResult,
+  type ServerToClientEvents,
+} from '@moonx-farm/events';
+import { ROOM_STORE, type RoomStore } from '@moonx-farm/server-core';
+import type { Socket } from 'socket.io';
+import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options';
+import type { ParsedEnvelope } from './room-envelope.parser';
+import { parseEnvelope } from './room-envelope.parser';
+import { RoomAuthorizer } from './room-authorizer';
+import { RoomFanoutService } from './room-fanout.service';
+
+export interface GatewaySocketData {
+  connectionId: string;
+  userId?: string;
+  /** Rooms this socket holds a fan-out subscription for. */
+  rooms: Set<string>;
+  tokenExpiresAt?: number;
+}
+
+export type GatewaySocket = Socket<Record<string, never>, ServerToClientEvents, Record<string, never>, GatewaySocketData>;
+
+/**
+ * Joining and leaving rooms. A join subscribes the replica first, then reads the snapshot
+ * (or the history, on resume), so that no event falls between the two; events that arrive
+ * meanwhile are held and sent after the ack, skipping what the snapshot already covers.
+ */
+@Injectable()
+export class RoomJoinService {
+  constructor(
+    @Inject(ROOM_STORE) private readonly store: RoomStore,
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+    private readonly fanout: RoomFanoutService,
+    private readonly authorizer: RoomAuthorizer,
+  ) {}
+
+  async join(socket: GatewaySocket, roomName: string, resumeSeq: number | undefined, reply: (ack: Ack<JoinRoomResult>) => void): Promise<void> {
+    const parsed = parseRoom(roomName);
+    if (!parsed.ok) return reply(failure(ErrorCode.INVALID_ROOM, parsed.reason));
+    const refusal = this.authorizer.authorize({ userId: socket.data.userId }, parsed.room);
+    if (refusal) return reply({ ok: false, error: refusal });
+    const alreadyJoined = socket.data.rooms.has(roomName);
+    if (!alreadyJoined && socket.data.rooms.size >= this.options.maxRoomsPerSocket) {
+      return reply(failure(ErrorCode.TOO_MANY_ROOMS, `a connection may be in at most ${this.options.maxRoomsPerSocket} rooms`));
+    }
+
+    const held: ParsedEnvelope[] = [];
+    const stopCollecting = this.fanout.collect(roomName, (envelope) => held.push(envelope));
+    if (!alreadyJoined) socket.data.rooms.add(roomName);
+    try {
+      await (alreadyJoined ? this.fanout.whenReady(roomName) : this.fanout.acquire(roomName));
+      const start = await this.startingPoint(roomName, resumeSeq);
+      if (!socket.connected) return;
+      // From here to the end, nothing awaits: no envelope can slip between ack and live events.
+      socket.join(roomName);
+      stopCollecting();
+      reply({ ok: true, room: roomName, seq: start.seq, ...start.extra });
+      let lastSent = start.seq;
+      for (const envelope of [...start.replay, ...held]) {
+        if (envelope.seq <= lastSent) continue;
+        emitDelivered(socket, envelope);
+        lastSent = envelope.seq;
+      }
+    } catch (error) {
+      if (!alreadyJoined) this.forget(socket, roomName);
+      reply(failure(ErrorCode.INTERNAL_ERROR, `could not join "${roomName}": ${(error as Error).message}`));
+    } finally {
+      stopCollecting();
+    }
+  }
+
+  leave(socket: GatewaySocket, roomName: string): boolean {
+    if (!socket.data.rooms.has(roomName)) return false;
+    socket.leave(roomName);
+    this.forget(socket, roomName);
+    return true;
+  }
+
+  /** Called on disconnect: gives back every fan-out subscription the socket held. */
+  leaveAll(socket: GatewaySocket): void {
+    for (const room of socket.data.rooms) this.fanout.release(room);
+    socket.data.rooms.clear();
+  }
+
+  private forget(socket: GatewaySocket, roomName: string): void {
+    if (socket.data.rooms.delete(roomName)) this.fanout.release(roomName);
+  }
+
+  private async startingPoint(room: string, resumeSeq: number | undefined) {
+    if (resumeSeq !== undefined) {
+      const history = await this.store.readSince(room, resumeSeq, this.options.maxResumeEvents);
+      const reachesLatest = history.complete && resumeSeq + history.envelopes.length >= history.lastSeq;
+      if (history.complete && reachesLatest) {
+        const replay = history.envelopes.map(parseEnvelope).filter((item): item is ParsedEnvelope => item !== undefined);
+        return { seq: resumeSeq, replay, extra: { resumed: true, replayed: replay.length } };
+      }
+      const fresh = await this.freshStart(room);
+      return { ...fresh, extra: { ...fresh.extra, resumed: false } };
+    }
+    return this.freshStart(room);
+  }
+
+  private async freshStart(room: string): Promise<{ seq: number; replay: ParsedEnvelope[]; extra: { snapshot?: DeliveredMessage } }> {
+    const snapshot = await this.store.snapshot(room);
+    if (snapshot) {
+      return { seq: snapshot.seq, replay: [], extra: { snapshot: JSON.parse(snapshot.message) as DeliveredMessage } };
+    }
+    return { seq: await this.store.currentSeq(room), replay: [], extra: {} };
+  }
+}
+
+function failure(code: ErrorCode, message: string): Ack<JoinRoomResult> {
+  return { ok: false, error: { code, message } };
+}
+
+/** Sends a delivered message under its event name (the one cast the typed maps need). */
+export function emitDelivered(socket: GatewaySocket, envelope: ParsedEnvelope): void {
+  (socket.emit as (event: string, payload: DeliveredMessage) => boolean)(WEBSOCKET_EVENTS[envelope.type], envelope.payload);
+}

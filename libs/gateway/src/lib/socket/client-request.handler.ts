@@ -1,0 +1,107 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
+import type { z } from 'zod';
+import {
+  DEX_EVENT_TYPES,
+  ErrorCode,
+  describeValidationError,
+  joinRoomRequestSchema,
+  leaveRoomRequestSchema,
+  refreshTokenRequestSchema,
+  subscribeRequestSchema,
+} from '@moonx-farm/events';
+import { TOKEN_VERIFIER, type TokenVerifier } from '@moonx-farm/server-core';
+import { GATEWAY_METRICS } from '../gateway-metrics';
+import { skipRoomOf } from '../rooms/room-fanout.service';
+import { RoomJoinService, type GatewaySocket } from '../rooms/room-join.service';
+import { errorReply, replyChannel, type ClientEventName, type Reply } from './request-reply';
+
+/**
+ * Client → server events. Every payload is validated; every request gets exactly one
+ * reply (ack or event); no input can throw out of a handler.
+ */
+@Injectable()
+export class ClientRequestHandler {
+  private readonly logger = new Logger('ClientRequests');
+
+  constructor(
+    private readonly joins: RoomJoinService,
+    @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    @InjectMetric(GATEWAY_METRICS.rejectedRequests) private readonly rejected: Counter<'code'>,
+  ) {}
+
+  bind(socket: GatewaySocket): void {
+    const on = (event: ClientEventName, handle: (socket: GatewaySocket, payload: unknown, reply: Reply) => Promise<void> | void) => {
+      (socket.on as (name: string, listener: (...args: unknown[]) => void) => void)(event, (...args: unknown[]) => {
+        const { payload, reply } = replyChannel(socket, event, args);
+        const counted: Reply = (body) => {
+          const error = (body as { ok?: boolean; error?: { code: ErrorCode } }).error;
+          if (error) this.rejected.inc({ code: error.code });
+          reply(body);
+        };
+        Promise.resolve()
+          .then(() => handle(socket, payload, counted))
+          .catch((error: Error) => {
+            this.logger.error(`${event} failed: ${error.message}`);
+            counted(errorReply(ErrorCode.INTERNAL_ERROR, 'internal error'));
+          });
+      });
+    };
+    on('join_room', (s, payload, reply) => this.join(s, payload, reply));
+    on('leave_room', (s, payload, reply) => this.leave(s, payload, reply));
+    on('subscribe', (s, payload, reply) => this.subscribe(s, payload, reply));
+    on('refresh_token', (s, payload, reply) => this.refresh(s, payload, reply));
+    on('ping', (_s, _payload, reply) => reply({ timestamp: Date.now() }));
+  }
+
+  private async join(socket: GatewaySocket, payload: unknown, reply: Reply): Promise<void> {
+    const request = validate(joinRoomRequestSchema, payload, reply);
+    if (request) await this.joins.join(socket, request.room, request.resume?.seq, reply);
+  }
+
+  private leave(socket: GatewaySocket, payload: unknown, reply: Reply): void {
+    const request = validate(leaveRoomRequestSchema, payload, reply);
+    if (!request) return;
+    if (!this.joins.leave(socket, request.room)) {
+      return reply(errorReply(ErrorCode.NOT_JOINED, `not in room "${request.room}"`));
+    }
+    reply({ ok: true, room: request.room });
+  }
+
+  private subscribe(socket: GatewaySocket, payload: unknown, reply: Reply): void {
+    const request = validate(subscribeRequestSchema, payload, reply);
+    if (!request) return;
+    const wanted = request.types.length === 0 ? DEX_EVENT_TYPES : request.types;
+    for (const type of DEX_EVENT_TYPES) {
+      if (wanted.includes(type)) socket.leave(skipRoomOf(type));
+      else socket.join(skipRoomOf(type));
+    }
+    reply({ ok: true, types: [...new Set(wanted)] });
+  }
+
+  private async refresh(socket: GatewaySocket, payload: unknown, reply: Reply): Promise<void> {
+    const request = validate(refreshTokenRequestSchema, payload, reply);
+    if (!request) return;
+    const verdict = await this.verifier.verify(request.token);
+    if (!verdict.ok) {
+      const code = verdict.reason === 'unavailable' ? ErrorCode.AUTH_UNAVAILABLE : ErrorCode.UNAUTHORIZED;
+      return reply(errorReply(code, verdict.message));
+    }
+    if (socket.data.userId !== undefined && verdict.token.userId !== socket.data.userId) {
+      return reply(errorReply(ErrorCode.FORBIDDEN, 'the new token belongs to another user'));
+    }
+    if (socket.data.userId === undefined) {
+      return reply(errorReply(ErrorCode.FORBIDDEN, 'an anonymous connection cannot become a user: reconnect with the token'));
+    }
+    socket.data.tokenExpiresAt = verdict.token.expiresAt;
+    reply({ ok: true, expiresAt: verdict.token.expiresAt });
+  }
+}
+
+function validate<T extends z.ZodType>(schema: T, payload: unknown, reply: Reply): z.output<T> | undefined {
+  const result = schema.safeParse(payload);
+  if (result.success) return result.data;
+  reply(errorReply(ErrorCode.INVALID_PAYLOAD, describeValidationError(result.error)));
+  return undefined;
+}

@@ -1,0 +1,40 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { Server, ServerOptions } from 'socket.io';
+
+export interface SocketServerSettings {
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
+  maxHttpBufferSize: number;
+  perMessageDeflate: boolean;
+  corsOrigins: string[];
+  corsMethods: string[];
+  corsCredentials: boolean;
+}
+
+/**
+ * Socket.IO server options from configuration (decorators are static, config is not).
+ * WebSocket transport only: no long-polling fallback to keep sticky-session-free scaling.
+ */
+export class ConfiguredIoAdapter extends IoAdapter {
+  constructor(
+    app: INestApplicationContext,
+    private readonly settings: SocketServerSettings,
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const origin = this.settings.corsOrigins.includes('*') ? true : this.settings.corsOrigins;
+    return super.createIOServer(port, {
+      ...options,
+      transports: ['websocket'],
+      pingInterval: this.settings.pingIntervalMs,
+      pingTimeout: this.settings.pingTimeoutMs,
+      maxHttpBufferSize: this.settings.maxHttpBufferSize,
+      perMessageDeflate: this.settings.perMessageDeflate,
+      cors: { origin, methods: this.settings.corsMethods, credentials: this.settings.corsCredentials },
+      serveClient: false,
+    }) as Server;
+  }
+}

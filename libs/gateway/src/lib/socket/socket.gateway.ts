@@ -1,0 +1,82 @@
+import { Logger } from '@nestjs/common';
+import {
+  WebSocketGateway,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter, Gauge } from 'prom-client';
+import type { Server } from 'socket.io';
+import { randomUUID } from 'node:crypto';
+import { SYSTEM_ALERTS_ROOM, privateRoomsOf } from '@moonx-farm/events';
+import { GATEWAY_METRICS } from '../gateway-metrics';
+import { RoomFanoutService } from '../rooms/room-fanout.service';
+import { RoomJoinService, type GatewaySocket } from '../rooms/room-join.service';
+import { ConnectionGuard } from './connection-guard';
+import { ClientRequestHandler } from './client-request.handler';
+
+/**
+ * The Socket.IO endpoint. Server options (transports, buffer size, ping) come from the
+ * app's ConfiguredIoAdapter, so this class stays free of configuration.
+ */
+@WebSocketGateway()
+export class SocketGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  private readonly logger = new Logger('SocketGateway');
+
+  constructor(
+    private readonly guard: ConnectionGuard,
+    private readonly fanout: RoomFanoutService,
+    private readonly joins: RoomJoinService,
+    private readonly requests: ClientRequestHandler,
+    @InjectMetric(GATEWAY_METRICS.connections) private readonly connections: Gauge,
+    @InjectMetric(GATEWAY_METRICS.rejectedRequests) private readonly rejected: Counter<'code'>,
+  ) {}
+
+  afterInit(server: Server): void {
+    this.fanout.attach(server);
+    server.use((socket, next) => {
+      this.guard.check(socket.handshake.auth).then(
+        (verdict) => {
+          if (!verdict.ok) {
+            this.rejected.inc({ code: verdict.error.code });
+            const refusal = new Error(verdict.error.message) as Error & { data?: unknown };
+            refusal.data = verdict.error;
+            return next(refusal);
+          }
+          const data = socket.data as GatewaySocket['data'];
+          data.connectionId = randomUUID();
+          data.userId = verdict.userId;
+          data.tokenExpiresAt = verdict.tokenExpiresAt;
+          data.rooms = new Set();
+          next();
+        },
+        (error: Error) => {
+          this.logger.error(`handshake check failed: ${error.message}`);
+          next(new Error('internal error during handshake'));
+        },
+      );
+    });
+  }
+
+  handleConnection(socket: GatewaySocket): void {
+    this.connections.inc();
+    this.requests.bind(socket);
+    socket.emit('connected', { connectionId: socket.data.connectionId, timestamp: Date.now() });
+    const automatic = [SYSTEM_ALERTS_ROOM];
+    if (socket.data.userId) {
+      socket.emit('authenticated', { user: { id: socket.data.userId } });
+      automatic.push(...privateRoomsOf(socket.data.userId));
+    }
+    for (const room of automatic) {
+      void this.joins.join(socket, room, undefined, (ack) => {
+        if (!ack.ok) this.logger.warn(`automatic join of ${room} failed: ${ack.error.message}`);
+      });
+    }
+  }
+
+  handleDisconnect(socket: GatewaySocket): void {
+    this.connections.dec();
+    if (socket.data.rooms) this.joins.leaveAll(socket);
+  }
+}

@@ -1,0 +1,44 @@
+import { createRoomName, DEXEventType, type NormalisedEvent } from '@moonx-farm/events';
+import { messageTailOf } from '@moonx-farm/server-core';
+
+/** One delivery of an event to one room, before the store assigns its seq. */
+export interface RoomDelivery {
+  room: string;
+  type: DEXEventType;
+  messageTail: string;
+  /** Set when this message is also the room's new snapshot. */
+  snapshotTail?: string;
+}
+
+/**
+ * Where an event goes and what clients receive there: the payload fields of the original
+ * README plus `room`, `id` and `timestamp` (the store adds `seq`).
+ */
+export function roomDeliveriesOf(event: NormalisedEvent, eventId: string): RoomDelivery[] {
+  const meta = (room: string) => ({ room, id: eventId, timestamp: event.timestamp });
+  switch (event.type) {
+    case DEXEventType.PRICE_UPDATE: {
+      const room = createRoomName.price(event.symbol);
+      const tail = messageTailOf({ ...meta(room), symbol: event.symbol, ...event.data });
+      return [{ room, type: event.type, messageTail: tail, snapshotTail: tail }];
+    }
+    case DEXEventType.ORDER_BOOK_UPDATE: {
+      const room = createRoomName.orderbook(event.symbol);
+      const tail = messageTailOf({ ...meta(room), symbol: event.symbol, ...event.data });
+      return [{ room, type: event.type, messageTail: tail, snapshotTail: event.data.kind === 'snapshot' ? tail : undefined }];
+    }
+    case DEXEventType.TRADE_NOTIFICATION: {
+      const personal = event.userId !== undefined;
+      const room = personal ? createRoomName.user(event.userId as string) : createRoomName.trade(event.symbol);
+      return [{ room, type: event.type, messageTail: messageTailOf({ ...meta(room), symbol: event.symbol, ...event.data, personal }) }];
+    }
+    case DEXEventType.PORTFOLIO_UPDATE: {
+      const room = createRoomName.portfolio(event.userId);
+      return [{ room, type: event.type, messageTail: messageTailOf({ ...meta(room), userId: event.userId, ...event.data }) }];
+    }
+    case DEXEventType.SYSTEM_ALERT: {
+      const room = createRoomName.system();
+      return [{ room, type: event.type, messageTail: messageTailOf({ ...meta(room), ...event.data }) }];
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import type { LogLevel } from '@nestjs/common';
+import { ConfigError } from './env-parsing';
+
+const LEVELS: Record<string, LogLevel[]> = {
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+};
+
+/** Nest logger levels for LOG_LEVEL. */
+export function nestLogLevels(level: string): LogLevel[] {
+  return LEVELS[level] ?? LEVELS['info'];
+}
+
+/**
+ * Runs an app's main function: a configuration error prints its message (naming each bad
+ * variable) and exits 1 without a stack trace; anything else prints the stack and exits 1.
+ */
+export function runMain(name: string, main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${name}: ${error.message}\nSee env.example for every variable.\n`);
+    } else {
+      process.stderr.write(`${name} failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    }
+    process.exit(1);
+  });
+}
+
+/**
+ * SIGTERM/SIGINT close the app (Nest shutdown hooks run: consumers stop, connections close)
+ * and exit 0, which is what orchestrators expect of a clean stop. A second signal, or a close
+ * that outlives `forceAfterMs`, exits at once.
+ */
+export function exitCleanlyOnSignals(app: { close(): Promise<void> }, forceAfterMs = 30000): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) process.exit(1);
+    closing = true;
+    process.stderr.write(`received ${signal}, shutting down\n`);
+    setTimeout(() => process.exit(1), forceAfterMs).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        process.stderr.write(`shutdown failed: ${error.message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}

@@ -1,0 +1,3 @@
+import { createInMemoryEventLogHarness, describeEventLogContract } from '../../testing';
+
+describeEventLogContract('in-memory', () => createInMemoryEventLogHarness(), 5000);

@@ -1,0 +1,3 @@
+import { createInMemoryRoomStoreHarness, describeRoomStoreContract } from '../../testing';
+
+describeRoomStoreContract('in-memory', () => createInMemoryRoomStoreHarness());

@@ -1,0 +1,17 @@
+/**
+ * The real-time fan-out path from ingest to the gateways: one channel per room. A replica
+ * subscribes to a room while it has local members there, so only those replicas get the
+ * room's traffic. Messages are envelope JSON strings (see RoomEnvelope in libs/events).
+ */
+export type RoomFeedListener = (room: string, envelope: string) => void;
+
+export interface RoomFeed {
+  /** Resolves once messages published after this call are certain to arrive. */
+  subscribe(room: string): Promise<void>;
+  unsubscribe(room: string): Promise<void>;
+  /** One listener per feed: the gateway's dispatcher. */
+  setListener(listener: RoomFeedListener): void;
+  close(): Promise<void>;
+}
+
+export const ROOM_FEED = Symbol('ROOM_FEED');

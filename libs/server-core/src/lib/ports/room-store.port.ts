@@ -1,0 +1,63 @@
+import type { DEXEventType } from '@moonx-farm/events';
+
+/**
+ * Per-room state of the real-time path: sequence, latest snapshot, short history.
+ * Ingest writes it; gateways read snapshots and history to answer joins and resumes.
+ */
+export interface AppendRequest {
+  room: string;
+  type: DEXEventType;
+  /** Idempotency id: appending the same id to the same room twice yields the first seq. */
+  eventId: string;
+  /**
+   * The delivered message as JSON without its `seq` field and without the opening brace,
+   * e.g. `"room":"price:BTC-USDC","price":"1"}`. The store prefixes `{"seq":N,` so sequence
+   * assignment and the message stay one atomic step (a Lua script in Redis).
+   */
+  messageTail: string;
+  /** When set, the room's snapshot becomes this message (same form as messageTail) at the new seq. */
+  snapshotTail?: string;
+  /** Ingest time, epoch ms, carried in the envelope for stage latency. */
+  publishedAt: number;
+}
+
+export interface AppendResult {
+  seq: number;
+  /** True when the event id was already appended: nothing was written or published. */
+  duplicate: boolean;
+}
+
+export interface StoredSnapshot {
+  seq: number;
+  /** The snapshot message JSON (carries its seq). */
+  message: string;
+}
+
+export type HistoryRead =
+  /** Every envelope after `afterSeq`, in order (possibly none). */
+  | { complete: true; envelopes: string[]; lastSeq: number }
+  /** History no longer reaches back to `afterSeq + 1`. */
+  | { complete: false; lastSeq: number };
+
+export interface RoomStoreLimits {
+  /** Events kept per room for resume. */
+  historyLimit: number;
+  /** Event ids remembered per room for idempotent sequencing. */
+  dedupeWindow: number;
+}
+
+export interface RoomStore {
+  /**
+   * Atomically: assign the room's next seq (unless the event id was seen), store the
+   * snapshot, append to the capped history, publish the envelope on the room's channel.
+   */
+  append(request: AppendRequest): Promise<AppendResult>;
+  /** Current seq of a room (0 when the room has never had an event). */
+  currentSeq(room: string): Promise<number>;
+  snapshot(room: string): Promise<StoredSnapshot | undefined>;
+  /** Envelopes with seq > afterSeq, up to `limit`. */
+  readSince(room: string, afterSeq: number, limit: number): Promise<HistoryRead>;
+  close(): Promise<void>;
+}
+
+export const ROOM_STORE = Symbol('ROOM_STORE');

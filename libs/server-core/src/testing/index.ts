@@ -1,0 +1,3 @@
+export * from './room-store.contract';
+export * from './event-log.contract';
+export * from './in-memory-harness';

@@ -1,0 +1,3 @@
+export * from './lib/redis-connection.factory';
+export * from './lib/redis-room-store';
+export * from './lib/redis-room-feed';

@@ -1,0 +1,41 @@
+import { roomChannel } from '@moonx-farm/events';
+import type { RoomFeed, RoomFeedListener } from '@moonx-farm/server-core';
+import type { RedisConnection } from './redis-connection.factory';
+
+/**
+ * RoomFeed on Redis sharded pub/sub: one SSUBSCRIBE per room with local members. On a
+ * Cluster the subscriber connection must be created with `shardedSubscribers: true`.
+ */
+export class RedisRoomFeed implements RoomFeed {
+  private listener: RoomFeedListener | undefined;
+  private readonly channelPrefix: string;
+  private readonly channelSuffix = '}:live';
+
+  constructor(
+    private readonly subscriber: RedisConnection,
+    private readonly keyPrefix: string,
+  ) {
+    this.channelPrefix = `${keyPrefix}{`;
+    subscriber.on('smessage', (channel: string, message: string) => {
+      if (!channel.startsWith(this.channelPrefix) || !channel.endsWith(this.channelSuffix)) return;
+      const room = channel.slice(this.channelPrefix.length, channel.length - this.channelSuffix.length);
+      this.listener?.(room, message);
+    });
+  }
+
+  async subscribe(room: string): Promise<void> {
+    await this.subscriber.ssubscribe(roomChannel(room, this.keyPrefix));
+  }
+
+  async unsubscribe(room: string): Promise<void> {
+    await this.subscriber.sunsubscribe(roomChannel(room, this.keyPrefix));
+  }
+
+  setListener(listener: RoomFeedListener): void {
+    this.listener = listener;
+  }
+
+  async close(): Promise<void> {
+    this.listener = undefined;
+  }
+}
