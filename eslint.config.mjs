@@ -33,7 +33,7 @@ export default [
             { sourceTag: 'service:auth-bridge', notDependOnLibsWithTags: ['service:gateway', 'service:ingest'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contract', 'type:server-shared', 'type:service', 'type:tool'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contract', 'type:sdk', 'type:server-shared', 'type:tool'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contract', 'type:sdk', 'type:server-shared', 'type:service', 'type:tool'] },
           ],
         },
       ],

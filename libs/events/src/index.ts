@@ -9,3 +9,4 @@ export * from './lib/client-request.schema';
 export * from './lib/socket-event-maps';
 export * from './lib/room-envelope';
 export * from './lib/event-publisher';
+export * from './lib/book-checksum';

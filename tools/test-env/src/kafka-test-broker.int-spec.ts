@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { ensureKafkaTestBroker } from './ensure-binaries';
 import { startKafkaTestBroker, type KafkaBrokerHandle } from './kafka-test-broker-launcher';
 import { uniqueName } from './shared-test-env';
 
@@ -80,6 +83,14 @@ describe('Kafka test broker (librdkafka mock) with kafkajs', () => {
       } finally {
         await admin.disconnect();
       }
+    });
+
+    it('exits by itself when its stdin closes, so it never outlives the test run', async () => {
+      const child = spawn(ensureKafkaTestBroker(), [], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const [firstLine] = (await once(child.stdout, 'data')) as [Buffer];
+      expect(firstLine.toString()).toMatch(/^BOOTSTRAP 127\.0\.0\.1:\d+\n$/);
+      child.stdin.end();
+      expect(await once(child, 'exit')).toEqual([0, null]);
     });
 
     it('rejects a failing command with the broker error and keeps serving later ones', async () => {

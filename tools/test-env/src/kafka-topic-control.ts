@@ -29,7 +29,7 @@ export async function startKafkaTopicControl(broker: KafkaBrokerHandle): Promise
         command === 'topic' && name && partitions
           ? broker.createTopic(name, Number(partitions), replication ? Number(replication) : 1)
           : Promise.reject(new Error(`unsupported command ${JSON.stringify(line)}`));
-      answer.then(
+      void answer.then(
         () => socket.write('OK\n'),
         (error: Error) => socket.write(`ERR ${error.message.replace(/\s+/g, ' ')}\n`),
       );

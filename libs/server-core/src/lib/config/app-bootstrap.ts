@@ -1,4 +1,5 @@
 import type { LogLevel } from '@nestjs/common';
+import { existsSync } from 'node:fs';
 import { ConfigError } from './env-parsing';
 
 const LEVELS: Record<string, LogLevel[]> = {
@@ -18,6 +19,7 @@ export function nestLogLevels(level: string): LogLevel[] {
  * variable) and exits 1 without a stack trace; anything else prints the stack and exits 1.
  */
 export function runMain(name: string, main: () => Promise<void>): void {
+  loadDotEnv();
   main().catch((error: unknown) => {
     if (error instanceof ConfigError) {
       process.stderr.write(`${name}: ${error.message}\nSee env.example for every variable.\n`);
@@ -50,4 +52,12 @@ export function exitCleanlyOnSignals(app: { close(): Promise<void> }, forceAfter
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+}
+
+/** Reads `./.env` when present (as `cp env.example .env` suggests); real env vars win. */
+function loadDotEnv(): void {
+  if (!existsSync('.env')) return;
+  const before = { ...process.env };
+  process.loadEnvFile('.env');
+  Object.assign(process.env, before);
 }

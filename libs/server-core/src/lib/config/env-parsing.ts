@@ -45,7 +45,9 @@ export class ConfigError extends Error {
  * (never echoing values of variables whose name suggests a secret).
  */
 export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.output<T> {
-  const result = schema.safeParse(env);
+  // An empty value (`KAFKA_SASL_MECHANISM=` copied from env.example) means "use the default".
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const result = schema.safeParse(present);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? 'environment');
