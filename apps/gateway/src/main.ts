@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { socketServerSettingsFrom, startGatewayApplication } from '@moonx-farm/gateway';
+import { SocketLifecycleService, socketServerSettingsFrom, startGatewayApplication } from '@moonx-farm/gateway';
 import { exitCleanlyOnSignals, nestLogLevels, runMain } from '@moonx-farm/server-core';
 import { GatewayAppModule } from './app/gateway-app.module';
 import { loadGatewayAppEnv } from './app/gateway.config';
@@ -12,5 +12,8 @@ runMain('gateway', async () => {
     socket: socketServerSettingsFrom(env),
     logLevels: nestLogLevels(env.LOG_LEVEL),
   });
-  exitCleanlyOnSignals(app);
+  exitCleanlyOnSignals(app, {
+    beforeClose: () => app.get(SocketLifecycleService).drain(),
+    forceAfterMs: env.DRAIN_WINDOW_MS + 15000,
+  });
 });

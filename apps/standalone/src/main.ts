@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { socketServerSettingsFrom, startGatewayApplication } from '@moonx-farm/gateway';
+import { SocketLifecycleService, socketServerSettingsFrom, startGatewayApplication } from '@moonx-farm/gateway';
 import { exitCleanlyOnSignals, nestLogLevels, runMain } from '@moonx-farm/server-core';
 import { StandaloneAppModule } from './app/standalone-app.module';
 import { loadStandaloneEnv } from './app/standalone.config';
@@ -14,7 +14,10 @@ runMain('standalone', async () => {
     socket: socketServerSettingsFrom(env),
     logLevels: nestLogLevels(env.LOG_LEVEL),
   });
-  exitCleanlyOnSignals(app);
+  exitCleanlyOnSignals(app, {
+    beforeClose: () => app.get(SocketLifecycleService).drain(),
+    forceAfterMs: env.DRAIN_WINDOW_MS + 15000,
+  });
   const mode = env.REDIS_HOST || env.KAFKA_BROKERS.length > 0 ? 'with the configured Redis/Kafka' : 'embedded default: in-memory, no Kafka or Redis needed';
   process.stdout.write(
     `\nMoonX Farm realtime gateway (${mode})\n` +

@@ -23,7 +23,7 @@ describe('embedded default (no Kafka, no Redis)', () => {
     const sockets: TestSocket[] = [];
 
     beforeAll(async () => {
-      const env = loadStandaloneEnv({ SIMULATOR_ENABLED: 'false', WEBSOCKET_GATEWAY_PORT: '3007', LOG_LEVEL: 'warn' });
+      const env = loadStandaloneEnv({ SIMULATOR_ENABLED: 'false', KNOWN_SYMBOLS: 'BTC-USDC', LOG_LEVEL: 'warn' });
       app = await startGatewayApplication(StandaloneAppModule.forRoot(env, 'test'), {
         host: '127.0.0.1',
         port: 0,

@@ -12,3 +12,7 @@ export * from './lib/ports/token-verifier.port';
 export * from './lib/auth/hmac-token-verifier';
 export * from './lib/config/app-bootstrap';
 export * from './lib/config/common-env';
+export * from './lib/ports/revocation.port';
+export * from './lib/in-memory/in-memory-revocation-bus';
+export * from './lib/resilience/circuit-breaker';
+export * from './lib/auth/auth-bridge-protocol';

@@ -34,6 +34,7 @@ describe('one event end to end (Kafka → ingest → Redis → gateway → clien
   };
   let ingest: AppProcessHandle;
   let gateway: AppProcessHandle;
+  let authBridge: AppProcessHandle;
   let kafka: Kafka;
   let producer: Producer;
   let deadLetters: Consumer;
@@ -42,7 +43,7 @@ describe('one event end to end (Kafka → ingest → Redis → gateway → clien
 
   beforeAll(async () => {
     await createSharedKafkaTopic(deadLetterTopic, 1);
-    [ingest, gateway] = await Promise.all([
+    [ingest, gateway, authBridge] = await Promise.all([
       startAppProcess('ingest', {
         portVariable: 'INGEST_HTTP_PORT',
         readyPath: '/ready',
@@ -57,7 +58,8 @@ describe('one event end to end (Kafka → ingest → Redis → gateway → clien
           KAFKA_HEARTBEAT_INTERVAL: '500',
         },
       }),
-      startAppProcess('gateway', { portVariable: 'WEBSOCKET_GATEWAY_PORT', env: { ...shared, JWT_SECRET: secret } }),
+      startAppProcess('gateway', { portVariable: 'WEBSOCKET_GATEWAY_PORT', readyPath: '/ready', env: { ...shared, KNOWN_SYMBOLS: 'BTC-USDC' } }),
+      startAppProcess('auth-bridge', { portVariable: 'AUTH_BRIDGE_PORT', readyPath: '/ready', env: { ...shared, JWT_SECRET: secret } }),
     ]);
     kafka = new Kafka({ clientId: 'e2e-producer', brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING });
     producer = kafka.producer();
@@ -73,7 +75,7 @@ describe('one event end to end (Kafka → ingest → Redis → gateway → clien
   afterAll(async () => {
     sockets.forEach((socket) => socket.close());
     await Promise.allSettled([producer?.disconnect(), deadLetters?.disconnect()]);
-    await Promise.allSettled([ingest?.stop(), gateway?.stop()]);
+    await Promise.allSettled([ingest?.stop(), gateway?.stop(), authBridge?.stop()]);
   }, 30000);
 
   it('delivers prices with contiguous seqs, a private fill to its user only, and dead-letters bad events', async () => {
@@ -82,6 +84,7 @@ describe('one event end to end (Kafka → ingest → Redis → gateway → clien
     const trader = await connectTestSocket(gateway.url, { token: await issueHmacToken({ secret }, userId) });
     sockets.push(watcher, trader);
 
+    // BTC-USDC has had no event under this key prefix yet: only KNOWN_SYMBOLS makes it joinable.
     const joined = await watcher.request<JoinRoomAck>('join_room', { room: 'price:BTC-USDC' });
     expect(joined).toEqual({ ok: true, room: 'price:BTC-USDC', seq: 0 });
     expect(await trader.next('authenticated')).toEqual({ user: { id: userId } });
@@ -135,7 +138,7 @@ describe('one event end to end (Kafka → ingest → Redis → gateway → clien
     sockets.push(late);
     const lateJoin = await late.request<JoinRoomAck>('join_room', { room: 'price:BTC-USDC' });
     expect(lateJoin).toMatchObject({ ok: true, seq: 3, snapshot: { seq: 3, price: '45002', room: 'price:BTC-USDC' } });
-    for (const app of [ingest, gateway]) expect((await fetch(`${app.url}/health`)).status).toBe(200);
+    for (const app of [ingest, gateway, authBridge]) expect((await fetch(`${app.url}/health`)).status).toBe(200);
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
     expect(metrics).toMatch(/^websocket_connections_total \d+/m);
     expect(metrics).toMatch(/event_broadcasting_latency_bucket\{le="0.005",type="price_update"\}/);

@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import { authBridgeEnvShape, refuseDevTokensInProduction } from '@moonx-farm/auth-bridge';
-import { commonEnvShape, parseEnv, requireSecretInProduction, tokenEnvShape } from '@moonx-farm/server-core';
+import { commonEnvShape, kafkaEnvShape, parseEnv, redisEnvShape, requireSecretInProduction, tokenEnvShape } from '@moonx-farm/server-core';
 
 export const authBridgeAppEnvSchema = z
-  .object({ ...commonEnvShape, ...tokenEnvShape, ...authBridgeEnvShape })
+  .object({ ...commonEnvShape, ...tokenEnvShape, ...redisEnvShape, ...kafkaEnvShape, ...authBridgeEnvShape })
   .superRefine(requireSecretInProduction)
-  .superRefine(refuseDevTokensInProduction);
+  .superRefine(refuseDevTokensInProduction)
+  .superRefine((env, ctx) => {
+    if (!env.REDIS_HOST && env.REDIS_CLUSTER_NODES.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_HOST'], message: 'is required (gateways reach the bridge and hear revocations through Redis)' });
+    }
+  });
 
 export type AuthBridgeAppEnv = z.output<typeof authBridgeAppEnvSchema>;
 

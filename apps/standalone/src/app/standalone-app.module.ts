@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AuthBridgeModule } from '@moonx-farm/auth-bridge';
+import { AuthBridgeModule, devTokensEnabled } from '@moonx-farm/auth-bridge';
 import { GatewayModule, gatewayOptionsFrom } from '@moonx-farm/gateway';
 import { IngestModule, consumerSettingsFrom, storeLimitsFrom } from '@moonx-farm/ingest';
 import { countConnectionError, kafkaSettingsFrom, metricsModule, redisSettingsFrom, tokenSettingsFrom } from '@moonx-farm/server-core';
@@ -25,13 +25,17 @@ export class StandaloneAppModule {
           kafka,
           consumer: consumerSettingsFrom(env),
           limits: storeLimitsFrom(env),
-          tokens: tokenSettingsFrom(env),
           onRedisError: () => countConnectionError('redis_connection_errors'),
           onKafkaError: () => countConnectionError('kafka_connection_errors'),
         }),
         GatewayModule.forRoot(gatewayOptionsFrom(env, version)),
         IngestModule.forRoot({ topics: env.KAFKA_TOPICS, deadLetterTopic: env.KAFKA_DEAD_LETTER_TOPIC }),
-        AuthBridgeModule.forRoot({ tokens: tokenSettingsFrom(env), devTokensEnabled: env.DEV_TOKENS_ENABLED, devTokenTtlSec: env.DEV_TOKEN_TTL_SEC }),
+        AuthBridgeModule.forRoot({
+          tokens: tokenSettingsFrom(env),
+          devTokensEnabled: devTokensEnabled(env),
+          devTokenTtlSec: env.DEV_TOKEN_TTL_SEC,
+          revocationApiKey: env.REVOCATION_API_KEY,
+        }),
       ],
       providers: env.SIMULATOR_ENABLED
         ? [

@@ -11,6 +11,7 @@ import {
   parseEnv,
   redisEnvShape,
   requireSecretInProduction,
+  tokenEnvShape,
 } from '@moonx-farm/server-core';
 
 export const standaloneEnvSchema = z
@@ -20,8 +21,10 @@ export const standaloneEnvSchema = z
     ...kafkaEnvShape,
     ...gatewayEnvShape,
     ...ingestEnvShape,
+    ...tokenEnvShape,
     DEV_TOKENS_ENABLED: authBridgeEnvShape.DEV_TOKENS_ENABLED,
     DEV_TOKEN_TTL_SEC: authBridgeEnvShape.DEV_TOKEN_TTL_SEC,
+    REVOCATION_API_KEY: authBridgeEnvShape.REVOCATION_API_KEY,
     SIMULATOR_ENABLED: boolVar(true),
     SIMULATOR_SYMBOLS: listVar(['BTC-USDC', 'ETH-USDC', 'SOL-USDC']),
     SIMULATOR_INTERVAL_MS: intVar(500, 10, 60000),

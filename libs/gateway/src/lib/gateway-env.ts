@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boolVar, intVar, listVar, portVar, tokenEnvShape } from '@moonx-farm/server-core';
+import { boolVar, intVar, listVar, optionalBoolVar, portVar } from '@moonx-farm/server-core';
 import type { GatewayOptions } from './gateway-options';
 import type { SocketServerSettings } from './socket/configured-io.adapter';
 
@@ -15,21 +15,44 @@ export const gatewayEnvShape = {
   CORS_ORIGINS: listVar(['*']),
   CORS_METHODS: listVar(['GET', 'POST']),
   CORS_CREDENTIALS: boolVar(true),
-  ALLOW_ANONYMOUS: boolVar(true),
+  /** Defaults to on outside production, off in production. */
+  ALLOW_ANONYMOUS: optionalBoolVar(),
   MAX_ROOMS_PER_SOCKET: intVar(50, 4, 10000),
   MAX_RESUME_EVENTS: intVar(1000, 1, 100000),
-  ...tokenEnvShape,
+  MAX_CONNECTIONS: intVar(10000, 1, 10_000_000),
+  MAX_CONNECTIONS_PER_IP: intVar(100, 1, 10_000_000),
+  TRUST_PROXY: boolVar(false),
+  CONTROL_RATE_PER_SEC: intVar(10, 1, 10000),
+  CONTROL_BURST: intVar(30, 1, 100000),
+  KNOWN_SYMBOLS: listVar([]),
+  DRAIN_WINDOW_MS: intVar(10000, 0, 600000),
+  RECONNECT_DELAY_MS: intVar(1000, 0, 60000),
+  AUTH_BRIDGE_TIMEOUT_MS: intVar(2000, 50, 60000),
+  AUTH_BRIDGE_FAILURE_THRESHOLD: intVar(3, 1, 1000),
+  AUTH_BRIDGE_RETRY_MS: intVar(5000, 100, 600000),
 };
 
 export type GatewayEnv = z.output<z.ZodObject<typeof gatewayEnvShape>>;
 
-export function gatewayOptionsFrom(env: GatewayEnv, version: string): GatewayOptions {
+export function gatewayOptionsFrom(env: GatewayEnv & { NODE_ENV: string }, version: string): GatewayOptions {
   return {
-    allowAnonymous: env.ALLOW_ANONYMOUS,
+    allowAnonymous: env.ALLOW_ANONYMOUS ?? env.NODE_ENV !== 'production',
     maxRoomsPerSocket: env.MAX_ROOMS_PER_SOCKET,
     maxResumeEvents: env.MAX_RESUME_EVENTS,
+    maxConnections: env.MAX_CONNECTIONS,
+    maxConnectionsPerIp: env.MAX_CONNECTIONS_PER_IP,
+    trustProxy: env.TRUST_PROXY,
+    controlRatePerSec: env.CONTROL_RATE_PER_SEC,
+    controlBurst: env.CONTROL_BURST,
+    knownSymbols: env.KNOWN_SYMBOLS.map((symbol) => symbol.toUpperCase()),
+    drainWindowMs: env.DRAIN_WINDOW_MS,
+    reconnectInMs: env.RECONNECT_DELAY_MS,
     version,
   };
+}
+
+export function authBreakerOptionsFrom(env: GatewayEnv) {
+  return { timeoutMs: env.AUTH_BRIDGE_TIMEOUT_MS, failureThreshold: env.AUTH_BRIDGE_FAILURE_THRESHOLD, openForMs: env.AUTH_BRIDGE_RETRY_MS };
 }
 
 export function socketServerSettingsFrom(env: GatewayEnv): SocketServerSettings {

@@ -5,6 +5,21 @@ export interface GatewayOptions {
   maxRoomsPerSocket: number;
   /** Most missed events replayed on a resume; beyond that the client gets a fresh snapshot. */
   maxResumeEvents: number;
+  /** Open sockets per replica; beyond it connects are refused with SERVER_BUSY. */
+  maxConnections: number;
+  /** Open sockets per client IP on this replica. */
+  maxConnectionsPerIp: number;
+  /** Take the client IP from X-Forwarded-For (behind a trusted load balancer only). */
+  trustProxy: boolean;
+  /** Control messages (join/leave/subscribe/refresh) per socket: sustained rate and burst. */
+  controlRatePerSec: number;
+  controlBurst: number;
+  /** Symbols always accepted in public rooms, besides those that have had events. */
+  knownSymbols: string[];
+  /** Graceful drain: sockets are closed in batches over this window after `shutdown`. */
+  drainWindowMs: number;
+  /** Suggested reconnect delay sent with `shutdown`. */
+  reconnectInMs: number;
   /** Included in /health. */
   version: string;
 }

@@ -2,6 +2,11 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { gatewayMetricProviders } from './gateway-metrics';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway-options';
 import { HealthController } from './http/health.controller';
+import { OpsController } from './http/ops.controller';
+import { SymbolDirectory } from './rooms/symbol-directory';
+import { ConnectionRegistry } from './socket/connection-registry';
+import { DrainState } from './socket/drain-state';
+import { SocketLifecycleService } from './socket/socket-lifecycle.service';
 import { RoomAuthorizer } from './rooms/room-authorizer';
 import { RoomFanoutService } from './rooms/room-fanout.service';
 import { RoomJoinService } from './rooms/room-join.service';
@@ -18,18 +23,22 @@ export class GatewayModule {
   static forRoot(options: GatewayOptions): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController],
+      controllers: [HealthController, OpsController],
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: options },
         ...gatewayMetricProviders,
         RoomAuthorizer,
+        SymbolDirectory,
+        ConnectionRegistry,
+        DrainState,
+        SocketLifecycleService,
         RoomFanoutService,
         RoomJoinService,
         ConnectionGuard,
         ClientRequestHandler,
         SocketGateway,
       ],
-      exports: [RoomFanoutService],
+      exports: [RoomFanoutService, SocketLifecycleService],
     };
   }
 }

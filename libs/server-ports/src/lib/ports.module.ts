@@ -2,16 +2,16 @@ import { Global, Logger, Module, type DynamicModule, type OnApplicationShutdown,
 import {
   EVENT_SINK,
   EVENT_SOURCE,
-  HmacTokenVerifier,
   InMemoryEventLog,
   InMemoryPubSubHub,
   InMemoryRoomStore,
   ROOM_FEED,
   ROOM_STORE,
-  TOKEN_VERIFIER,
+  REVOCATION_BUS,
+  InMemoryRevocationBus,
   type EventSink,
   type EventSource,
-  type HmacTokenSettings,
+  type RevocationBus,
   type KafkaSettings,
   type RedisSettings,
   type RoomFeed,
@@ -19,7 +19,14 @@ import {
   type RoomStoreLimits,
 } from '@moonx-farm/server-core';
 import { createKafkaClient, KafkaEventSink, KafkaEventSource } from '@moonx-farm/server-kafka';
-import { createRedisConnection, RedisRoomFeed, RedisRoomStore, waitUntilReady, type RedisConnection } from '@moonx-farm/server-redis';
+import {
+  createRedisConnection,
+  RedisRevocationBus,
+  RedisRoomFeed,
+  RedisRoomStore,
+  waitUntilReady,
+  type RedisConnection,
+} from '@moonx-farm/server-redis';
 
 export interface ConsumerSettings {
   groupId: string;
@@ -36,8 +43,6 @@ export interface PortsOptions {
   kafka?: KafkaSettings;
   consumer: ConsumerSettings;
   limits: RoomStoreLimits;
-  /** Unset: no TOKEN_VERIFIER (a service that verifies no tokens). */
-  tokens?: HmacTokenSettings;
   onRedisError?: (error: Error) => void;
   onKafkaError?: (message: string) => void;
 }
@@ -103,13 +108,18 @@ export class PortsModule implements OnApplicationShutdown {
         useFactory: (): EventSource =>
           kafka ? new KafkaEventSource(kafka, options.consumer) : log.createSource(options.consumer.groupId),
       },
+      {
+        provide: REVOCATION_BUS,
+        useFactory: async (): Promise<RevocationBus> =>
+          options.redis
+            ? new RedisRevocationBus(await redis('revocations'), await redis('revocation-feed'), prefix)
+            : new InMemoryRevocationBus(),
+      },
     ];
-    const tokens = options.tokens;
-    if (tokens) providers.push({ provide: TOKEN_VERIFIER, useFactory: () => new HmacTokenVerifier(tokens) });
     return {
       module: PortsModule,
       providers,
-      exports: [ROOM_STORE, ROOM_FEED, EVENT_SINK, EVENT_SOURCE, IN_MEMORY_EVENT_LOG, ...(tokens ? [TOKEN_VERIFIER] : [])],
+      exports: [ROOM_STORE, ROOM_FEED, EVENT_SINK, EVENT_SOURCE, IN_MEMORY_EVENT_LOG, REVOCATION_BUS],
     };
   }
 

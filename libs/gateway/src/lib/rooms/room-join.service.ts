@@ -15,6 +15,7 @@ import type { ParsedEnvelope } from './room-envelope.parser';
 import { parseEnvelope } from './room-envelope.parser';
 import { RoomAuthorizer } from './room-authorizer';
 import { RoomFanoutService } from './room-fanout.service';
+import { SymbolDirectory } from './symbol-directory';
 
 export interface GatewaySocketData {
   connectionId: string;
@@ -22,6 +23,9 @@ export interface GatewaySocketData {
   /** Rooms this socket holds a fan-out subscription for. */
   rooms: Set<string>;
   tokenExpiresAt?: number;
+  /** When the token was last verified (connect or refresh), epoch ms. */
+  authenticatedAt: number;
+  ip: string;
 }
 
 export type GatewaySocket = Socket<Record<string, never>, ServerToClientEvents, Record<string, never>, GatewaySocketData>;
@@ -38,6 +42,7 @@ export class RoomJoinService {
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
     private readonly fanout: RoomFanoutService,
     private readonly authorizer: RoomAuthorizer,
+    private readonly symbols: SymbolDirectory,
   ) {}
 
   async join(socket: GatewaySocket, roomName: string, resumeSeq: number | undefined, reply: (ack: Ack<JoinRoomResult>) => void): Promise<void> {
@@ -45,6 +50,9 @@ export class RoomJoinService {
     if (!parsed.ok) return reply(failure(ErrorCode.INVALID_ROOM, parsed.reason));
     const refusal = this.authorizer.authorize({ userId: socket.data.userId }, parsed.room);
     if (refusal) return reply({ ok: false, error: refusal });
+    if ('symbol' in parsed.room && !(await this.symbols.isKnown(parsed.room.symbol))) {
+      return reply(failure(ErrorCode.UNKNOWN_SYMBOL, `"${parsed.room.symbol}" is not a listed symbol`));
+    }
     const alreadyJoined = socket.data.rooms.has(roomName);
     if (!alreadyJoined && socket.data.rooms.size >= this.options.maxRoomsPerSocket) {
       return reply(failure(ErrorCode.TOO_MANY_ROOMS, `a connection may be in at most ${this.options.maxRoomsPerSocket} rooms`));

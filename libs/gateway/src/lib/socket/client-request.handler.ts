@@ -15,7 +15,12 @@ import { TOKEN_VERIFIER, type TokenVerifier } from '@moonx-farm/server-core';
 import { GATEWAY_METRICS } from '../gateway-metrics';
 import { skipRoomOf } from '../rooms/room-fanout.service';
 import { RoomJoinService, type GatewaySocket } from '../rooms/room-join.service';
+import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options';
+import { ControlRateLimiter } from './control-rate-limiter';
 import { errorReply, replyChannel, type ClientEventName, type Reply } from './request-reply';
+import { SocketLifecycleService } from './socket-lifecycle.service';
+
+const KNOWN_EVENTS: ReadonlySet<string> = new Set(['join_room', 'leave_room', 'subscribe', 'refresh_token', 'ping']);
 
 /**
  * Client → server events. Every payload is validated; every request gets exactly one
@@ -27,11 +32,14 @@ export class ClientRequestHandler {
 
   constructor(
     private readonly joins: RoomJoinService,
+    private readonly lifecycle: SocketLifecycleService,
     @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
     @InjectMetric(GATEWAY_METRICS.rejectedRequests) private readonly rejected: Counter<'code'>,
   ) {}
 
   bind(socket: GatewaySocket): void {
+    const limiter = new ControlRateLimiter(this.options.controlRatePerSec, this.options.controlBurst);
     const on = (event: ClientEventName, handle: (socket: GatewaySocket, payload: unknown, reply: Reply) => Promise<void> | void) => {
       (socket.on as (name: string, listener: (...args: unknown[]) => void) => void)(event, (...args: unknown[]) => {
         const { payload, reply } = replyChannel(socket, event, args);
@@ -40,6 +48,11 @@ export class ClientRequestHandler {
           if (error) this.rejected.inc({ code: error.code });
           reply(body);
         };
+        // ping is a heartbeat, not a control message: never limited.
+        const waitMs = event === 'ping' ? 0 : limiter.take();
+        if (waitMs > 0) {
+          return counted(errorReply(ErrorCode.RATE_LIMITED, `too many requests; retry in ${waitMs} ms`, { retryAfterMs: waitMs }));
+        }
         Promise.resolve()
           .then(() => handle(socket, payload, counted))
           .catch((error: Error) => {
@@ -53,6 +66,11 @@ export class ClientRequestHandler {
     on('subscribe', (s, payload, reply) => this.subscribe(s, payload, reply));
     on('refresh_token', (s, payload, reply) => this.refresh(s, payload, reply));
     on('ping', (_s, _payload, reply) => reply({ timestamp: Date.now() }));
+    socket.onAny((event: unknown) => {
+      if (typeof event === 'string' && KNOWN_EVENTS.has(event)) return;
+      this.rejected.inc({ code: ErrorCode.INVALID_PAYLOAD });
+      socket.emit('error', { code: ErrorCode.INVALID_PAYLOAD, message: `unknown event "${String(event).slice(0, 40)}"` });
+    });
   }
 
   private async join(socket: GatewaySocket, payload: unknown, reply: Reply): Promise<void> {
@@ -95,6 +113,8 @@ export class ClientRequestHandler {
       return reply(errorReply(ErrorCode.FORBIDDEN, 'an anonymous connection cannot become a user: reconnect with the token'));
     }
     socket.data.tokenExpiresAt = verdict.token.expiresAt;
+    socket.data.authenticatedAt = Date.now();
+    this.lifecycle.scheduleExpiry(socket);
     reply({ ok: true, expiresAt: verdict.token.expiresAt });
   }
 }

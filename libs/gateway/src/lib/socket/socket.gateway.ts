@@ -1,10 +1,5 @@
 import { Logger } from '@nestjs/common';
-import {
-  WebSocketGateway,
-  type OnGatewayConnection,
-  type OnGatewayDisconnect,
-  type OnGatewayInit,
-} from '@nestjs/websockets';
+import { WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit } from '@nestjs/websockets';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge } from 'prom-client';
 import type { Server } from 'socket.io';
@@ -13,8 +8,10 @@ import { SYSTEM_ALERTS_ROOM, privateRoomsOf } from '@moonx-farm/events';
 import { GATEWAY_METRICS } from '../gateway-metrics';
 import { RoomFanoutService } from '../rooms/room-fanout.service';
 import { RoomJoinService, type GatewaySocket } from '../rooms/room-join.service';
-import { ConnectionGuard } from './connection-guard';
 import { ClientRequestHandler } from './client-request.handler';
+import { ConnectionGuard } from './connection-guard';
+import { ConnectionRegistry } from './connection-registry';
+import { SocketLifecycleService } from './socket-lifecycle.service';
 
 /**
  * The Socket.IO endpoint. Server options (transports, buffer size, ping) come from the
@@ -26,6 +23,8 @@ export class SocketGateway implements OnGatewayInit, OnGatewayConnection, OnGate
 
   constructor(
     private readonly guard: ConnectionGuard,
+    private readonly registry: ConnectionRegistry,
+    private readonly lifecycle: SocketLifecycleService,
     private readonly fanout: RoomFanoutService,
     private readonly joins: RoomJoinService,
     private readonly requests: ClientRequestHandler,
@@ -36,31 +35,31 @@ export class SocketGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   afterInit(server: Server): void {
     this.fanout.attach(server);
     server.use((socket, next) => {
-      this.guard.check(socket.handshake.auth).then(
-        (verdict) => {
-          if (!verdict.ok) {
-            this.rejected.inc({ code: verdict.error.code });
-            const refusal = new Error(verdict.error.message) as Error & { data?: unknown };
-            refusal.data = verdict.error;
-            return next(refusal);
-          }
-          const data = socket.data as GatewaySocket['data'];
-          data.connectionId = randomUUID();
-          data.userId = verdict.userId;
-          data.tokenExpiresAt = verdict.tokenExpiresAt;
-          data.rooms = new Set();
-          next();
-        },
-        (error: Error) => {
-          this.logger.error(`handshake check failed: ${error.message}`);
-          next(new Error('internal error during handshake'));
-        },
-      );
+      this.guard.check(socket).then((verdict) => {
+        if (!verdict.ok) {
+          this.rejected.inc({ code: verdict.error.code });
+          const refusal = new Error(verdict.error.message) as Error & { data?: unknown };
+          refusal.data = verdict.error;
+          return next(refusal);
+        }
+        const data = socket.data as GatewaySocket['data'];
+        Object.assign(data, {
+          connectionId: randomUUID(),
+          userId: verdict.userId,
+          tokenExpiresAt: verdict.tokenExpiresAt,
+          authenticatedAt: Date.now(),
+          ip: verdict.ip,
+          rooms: new Set<string>(),
+        });
+        next();
+      });
     });
   }
 
   handleConnection(socket: GatewaySocket): void {
     this.connections.inc();
+    this.registry.add(socket);
+    this.lifecycle.scheduleExpiry(socket);
     this.requests.bind(socket);
     socket.emit('connected', { connectionId: socket.data.connectionId, timestamp: Date.now() });
     const automatic = [SYSTEM_ALERTS_ROOM];
@@ -76,7 +75,11 @@ export class SocketGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   }
 
   handleDisconnect(socket: GatewaySocket): void {
+    if (!socket.data.rooms) return;
     this.connections.dec();
-    if (socket.data.rooms) this.joins.leaveAll(socket);
+    this.registry.remove(socket);
+    this.registry.release(socket.data.ip);
+    this.lifecycle.clearExpiry(socket);
+    this.joins.leaveAll(socket);
   }
 }

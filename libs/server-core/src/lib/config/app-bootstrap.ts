@@ -31,18 +31,25 @@ export function runMain(name: string, main: () => Promise<void>): void {
 }
 
 /**
- * SIGTERM/SIGINT close the app (Nest shutdown hooks run: consumers stop, connections close)
- * and exit 0, which is what orchestrators expect of a clean stop. A second signal, or a close
+ * SIGTERM/SIGINT run `beforeClose` (the gateway's drain), close the app (Nest shutdown hooks
+ * run: consumers stop, connections close) and exit 0, which is what orchestrators expect of a clean stop. A second signal, or a close
  * that outlives `forceAfterMs`, exits at once.
  */
-export function exitCleanlyOnSignals(app: { close(): Promise<void> }, forceAfterMs = 30000): void {
+export function exitCleanlyOnSignals(
+  app: { close(): Promise<void> },
+  options: { beforeClose?: () => Promise<void>; forceAfterMs?: number } = {},
+): void {
+  const forceAfterMs = options.forceAfterMs ?? 30000;
   let closing = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (closing) process.exit(1);
     closing = true;
     process.stderr.write(`received ${signal}, shutting down\n`);
     setTimeout(() => process.exit(1), forceAfterMs).unref();
-    app.close().then(
+    Promise.resolve()
+      .then(() => options.beforeClose?.())
+      .then(() => app.close())
+      .then(
       () => process.exit(0),
       (error: Error) => {
         process.stderr.write(`shutdown failed: ${error.message}\n`);

@@ -61,3 +61,10 @@ export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv)
 export function isSecretName(name: string): boolean {
   return /PASSWORD|SECRET|TOKEN|KEY$|PRIVATE/i.test(name) && !/KEY_PREFIX/.test(name);
 }
+
+/** A boolean with no default: undefined when unset, so the caller can derive one. */
+export const optionalBoolVar = () =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .transform((value) => value === 'true' || value === '1' || value === 'yes')
+    .optional();
