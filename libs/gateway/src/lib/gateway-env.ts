@@ -27,6 +27,9 @@ export const gatewayEnvShape = {
   KNOWN_SYMBOLS: listVar([]),
   DRAIN_WINDOW_MS: intVar(10000, 0, 600000),
   RECONNECT_DELAY_MS: intVar(1000, 0, 60000),
+  SLOW_SOCKET_BYTES: intVar(1_048_576, 1024, 1_073_741_824),
+  MAX_SOCKET_BUFFER_BYTES: intVar(8_388_608, 4096, 1_073_741_824),
+  SLOW_SOCKET_CHECK_MS: intVar(100, 10, 60000),
   AUTH_BRIDGE_TIMEOUT_MS: intVar(2000, 50, 60000),
   AUTH_BRIDGE_FAILURE_THRESHOLD: intVar(3, 1, 1000),
   AUTH_BRIDGE_RETRY_MS: intVar(5000, 100, 600000),
@@ -47,6 +50,9 @@ export function gatewayOptionsFrom(env: GatewayEnv & { NODE_ENV: string }, versi
     knownSymbols: env.KNOWN_SYMBOLS.map((symbol) => symbol.toUpperCase()),
     drainWindowMs: env.DRAIN_WINDOW_MS,
     reconnectInMs: env.RECONNECT_DELAY_MS,
+    slowSocketBytes: env.SLOW_SOCKET_BYTES,
+    maxSocketBufferBytes: Math.max(env.MAX_SOCKET_BUFFER_BYTES, env.SLOW_SOCKET_BYTES),
+    slowSocketCheckMs: env.SLOW_SOCKET_CHECK_MS,
     version,
   };
 }

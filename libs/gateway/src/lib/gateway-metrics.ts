@@ -10,6 +10,8 @@ export const GATEWAY_METRICS = {
   redisErrors: 'redis_connection_errors',
   heap: 'memory_usage_percentage',
   rejectedRequests: 'websocket_rejected_requests_total',
+  conflated: 'websocket_conflated_updates_total',
+  slowSocketActions: 'websocket_slow_socket_actions_total',
 } as const;
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5];
@@ -39,6 +41,15 @@ export const gatewayMetricProviders = [
     collect() {
       this.set(heapUsagePercent());
     },
+  }),
+  makeCounterProvider({
+    name: GATEWAY_METRICS.conflated,
+    help: 'Market data updates skipped for slow sockets (superseded; a snapshot follows)',
+  }),
+  makeCounterProvider({
+    name: GATEWAY_METRICS.slowSocketActions,
+    help: 'Slow sockets paused, resynced with a snapshot, or disconnected',
+    labelNames: ['action'],
   }),
   makeCounterProvider({
     name: GATEWAY_METRICS.rejectedRequests,

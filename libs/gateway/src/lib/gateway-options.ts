@@ -20,6 +20,12 @@ export interface GatewayOptions {
   drainWindowMs: number;
   /** Suggested reconnect delay sent with `shutdown`. */
   reconnectInMs: number;
+  /** Outgoing bytes above which a socket's market data is conflated. */
+  slowSocketBytes: number;
+  /** Outgoing bytes above which a socket is disconnected (private events are never dropped). */
+  maxSocketBufferBytes: number;
+  /** How often outgoing buffers are checked. */
+  slowSocketCheckMs: number;
   /** Included in /health. */
   version: string;
 }

@@ -3,6 +3,7 @@ import { gatewayMetricProviders } from './gateway-metrics';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway-options';
 import { HealthController } from './http/health.controller';
 import { OpsController } from './http/ops.controller';
+import { SlowSocketMonitor } from './rooms/slow-socket.monitor';
 import { SymbolDirectory } from './rooms/symbol-directory';
 import { ConnectionRegistry } from './socket/connection-registry';
 import { DrainState } from './socket/drain-state';
@@ -29,6 +30,7 @@ export class GatewayModule {
         ...gatewayMetricProviders,
         RoomAuthorizer,
         SymbolDirectory,
+        SlowSocketMonitor,
         ConnectionRegistry,
         DrainState,
         SocketLifecycleService,

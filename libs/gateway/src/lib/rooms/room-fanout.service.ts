@@ -9,6 +9,8 @@ import { parseEnvelope, type ParsedEnvelope } from './room-envelope.parser';
 
 /** Sockets that skip an event type (subscribe filter) sit in this internal room. */
 export const skipRoomOf = (type: DEXEventType): string => `__skip:${type}`;
+/** Slow sockets whose market data for a room is paused (conflated) sit in this internal room. */
+export const pausedRoomOf = (room: string): string => `__paused:${room}`;
 
 type JoinCollector = (envelope: ParsedEnvelope) => void;
 
@@ -35,6 +37,7 @@ export class RoomFanoutService implements OnModuleDestroy {
     @InjectMetric(GATEWAY_METRICS.messages) private readonly messages: Counter<'event'>,
     @InjectMetric(GATEWAY_METRICS.broadcastLatency) private readonly broadcastLatency: Histogram<'type'>,
     @InjectMetric(GATEWAY_METRICS.priceLatency) private readonly priceLatency: Histogram,
+    @InjectMetric(GATEWAY_METRICS.conflated) private readonly conflated: Counter,
   ) {
     feed.setListener((room, raw) => this.dispatch(room, raw));
   }
@@ -104,8 +107,12 @@ export class RoomFanoutService implements OnModuleDestroy {
     if (!server) return;
     const eventName = WEBSOCKET_EVENTS[envelope.type];
     // local: every replica with members gets the room's channel itself; nothing to relay.
-    server.local.to(room).except(skipRoomOf(envelope.type)).emit(eventName, envelope.payload);
-    this.messages.inc({ event: eventName }, server.sockets.adapter.rooms.get(room)?.size ?? 0);
+    const paused = pausedRoomOf(room);
+    server.local.to(room).except([skipRoomOf(envelope.type), paused]).emit(eventName, envelope.payload);
+    const rooms = server.sockets.adapter.rooms;
+    const conflated = rooms.get(paused)?.size ?? 0;
+    this.messages.inc({ event: eventName }, (rooms.get(room)?.size ?? 0) - conflated);
+    if (conflated > 0) this.conflated.inc(conflated);
     const latencySec = (Date.now() - envelope.payload.timestamp) / 1000;
     this.broadcastLatency.observe({ type: envelope.type }, latencySec);
     if (envelope.type === DEXEventType.PRICE_UPDATE) this.priceLatency.observe(latencySec);

@@ -8,6 +8,7 @@ import { SYSTEM_ALERTS_ROOM, privateRoomsOf } from '@moonx-farm/events';
 import { GATEWAY_METRICS } from '../gateway-metrics';
 import { RoomFanoutService } from '../rooms/room-fanout.service';
 import { RoomJoinService, type GatewaySocket } from '../rooms/room-join.service';
+import { SlowSocketMonitor } from '../rooms/slow-socket.monitor';
 import { ClientRequestHandler } from './client-request.handler';
 import { ConnectionGuard } from './connection-guard';
 import { ConnectionRegistry } from './connection-registry';
@@ -28,6 +29,7 @@ export class SocketGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     private readonly fanout: RoomFanoutService,
     private readonly joins: RoomJoinService,
     private readonly requests: ClientRequestHandler,
+    private readonly slowSockets: SlowSocketMonitor,
     @InjectMetric(GATEWAY_METRICS.connections) private readonly connections: Gauge,
     @InjectMetric(GATEWAY_METRICS.rejectedRequests) private readonly rejected: Counter<'code'>,
   ) {}
@@ -80,6 +82,7 @@ export class SocketGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     this.registry.remove(socket);
     this.registry.release(socket.data.ip);
     this.lifecycle.clearExpiry(socket);
+    this.slowSockets.forget(socket);
     this.joins.leaveAll(socket);
   }
 }
