@@ -88,6 +88,9 @@ export interface ShutdownPayload {
   reason: string;
 }
 
+export type DeliveredEventName = 'price_update' | 'order_book_update' | 'trade_notification' | 'portfolio_update' | 'system_alert';
+export type BatchedItem = [event: DeliveredEventName, message: DeliveredMessage];
+
 /** Server → client. */
 export interface ServerToClientEvents {
   connected: (payload: ConnectedPayload) => void;
@@ -101,6 +104,11 @@ export interface ServerToClientEvents {
   error: (payload: ErrorPayload) => void;
   pong: (payload: PongPayload) => void;
   shutdown: (payload: ShutdownPayload) => void;
+  /**
+   * Batched delivery (handshake `auth: { batch: true }`): the updates of one burst in one
+   * frame, each as [event name, message], in order. A lone update still comes as its own event.
+   */
+  batch: (items: BatchedItem[]) => void;
   /** Replies to requests sent without an ack callback. */
   room_joined: (reply: JoinRoomAck) => void;
   room_left: (reply: LeaveRoomAck) => void;

@@ -5,6 +5,7 @@ import type { Server } from 'socket.io';
 import { DEXEventType, WEBSOCKET_EVENTS } from '@moonx-farm/events';
 import { ROOM_FEED, type RoomFeed } from '@moonx-farm/server-core';
 import { GATEWAY_METRICS } from '../gateway-metrics';
+import { BATCH_ROOM, BatchedDelivery } from './batched-delivery';
 import { parseEnvelope, type ParsedEnvelope } from './room-envelope.parser';
 
 /** Sockets that skip an event type (subscribe filter) sit in this internal room. */
@@ -31,6 +32,7 @@ export class RoomFanoutService implements OnModuleDestroy {
   private readonly subscriptions = new Map<string, RoomSubscription>();
   private readonly collectors = new Map<string, Set<JoinCollector>>();
   private server: Server | undefined;
+  private readonly batched = new BatchedDelivery();
 
   constructor(
     @Inject(ROOM_FEED) private readonly feed: RoomFeed,
@@ -108,7 +110,9 @@ export class RoomFanoutService implements OnModuleDestroy {
     const eventName = WEBSOCKET_EVENTS[envelope.type];
     // local: every replica with members gets the room's channel itself; nothing to relay.
     const paused = pausedRoomOf(room);
-    server.local.to(room).except([skipRoomOf(envelope.type), paused]).emit(eventName, envelope.payload);
+    const excluded = [skipRoomOf(envelope.type), paused];
+    server.local.to(room).except([...excluded, BATCH_ROOM]).emit(eventName, envelope.payload);
+    this.batched.enqueue(server, room, eventName, JSON.stringify(envelope.payload), excluded);
     const rooms = server.sockets.adapter.rooms;
     const conflated = rooms.get(paused)?.size ?? 0;
     this.messages.inc({ event: eventName }, (rooms.get(room)?.size ?? 0) - conflated);

@@ -6,6 +6,7 @@ import type { Server } from 'socket.io';
 import { randomUUID } from 'node:crypto';
 import { SYSTEM_ALERTS_ROOM, privateRoomsOf } from '@moonx-farm/events';
 import { GATEWAY_METRICS } from '../gateway-metrics';
+import { BATCH_ROOM } from '../rooms/batched-delivery';
 import { RoomFanoutService } from '../rooms/room-fanout.service';
 import { RoomJoinService, type GatewaySocket } from '../rooms/room-join.service';
 import { SlowSocketMonitor } from '../rooms/slow-socket.monitor';
@@ -63,6 +64,8 @@ export class SocketGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     this.registry.add(socket);
     this.lifecycle.scheduleExpiry(socket);
     this.requests.bind(socket);
+    const auth = socket.handshake.auth as { batch?: unknown } | undefined;
+    if (auth?.batch === true) socket.join(BATCH_ROOM);
     socket.emit('connected', { connectionId: socket.data.connectionId, timestamp: Date.now() });
     const automatic = [SYSTEM_ALERTS_ROOM];
     if (socket.data.userId) {
