@@ -7,3 +7,6 @@ export * from './lib/event-decoder';
 export * from './lib/room-message.mapper';
 export * from './lib/dead-letter';
 export * from './lib/ingest-env';
+export * from './lib/order-book/order-book';
+export * from './lib/order-book/order-book-settings';
+export * from './lib/order-book/order-book-keeper.service';

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { IngestModule, consumerSettingsFrom, storeLimitsFrom } from '@moonx-farm/ingest';
+import { IngestModule, consumerSettingsFrom, ingestOptionsFrom, storeLimitsFrom } from '@moonx-farm/ingest';
 import { countConnectionError, kafkaSettingsFrom, metricsModule, redisSettingsFrom } from '@moonx-farm/server-core';
 import { PortsModule } from '@moonx-farm/server-ports';
 import type { IngestAppEnv } from './ingest.config';
@@ -20,7 +20,7 @@ export class IngestAppModule {
           onRedisError: () => countConnectionError('redis_connection_errors'),
           onKafkaError: () => countConnectionError('kafka_connection_errors'),
         }),
-        IngestModule.forRoot({ topics: env.KAFKA_TOPICS, deadLetterTopic: env.KAFKA_DEAD_LETTER_TOPIC }, true),
+        IngestModule.forRoot(ingestOptionsFrom(env), true),
       ],
     };
   }

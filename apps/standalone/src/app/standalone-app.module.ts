@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthBridgeModule, devTokensEnabled } from '@moonx-farm/auth-bridge';
 import { GatewayModule, gatewayOptionsFrom } from '@moonx-farm/gateway';
-import { IngestModule, consumerSettingsFrom, storeLimitsFrom } from '@moonx-farm/ingest';
+import { IngestModule, consumerSettingsFrom, ingestOptionsFrom, storeLimitsFrom } from '@moonx-farm/ingest';
 import { countConnectionError, kafkaSettingsFrom, metricsModule, redisSettingsFrom, tokenSettingsFrom } from '@moonx-farm/server-core';
 import { PortsModule } from '@moonx-farm/server-ports';
 import { MarketSimulatorService, SIMULATOR_SETTINGS } from '../simulator/market-simulator.service';
@@ -29,7 +29,7 @@ export class StandaloneAppModule {
           onKafkaError: () => countConnectionError('kafka_connection_errors'),
         }),
         GatewayModule.forRoot(gatewayOptionsFrom(env, version)),
-        IngestModule.forRoot({ topics: env.KAFKA_TOPICS, deadLetterTopic: env.KAFKA_DEAD_LETTER_TOPIC }),
+        IngestModule.forRoot(ingestOptionsFrom(env)),
         AuthBridgeModule.forRoot({
           tokens: tokenSettingsFrom(env),
           devTokensEnabled: devTokensEnabled(env),

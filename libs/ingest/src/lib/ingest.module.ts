@@ -4,6 +4,8 @@ import { IngestHealthController } from './http/ingest-health.controller';
 import { ingestMetricProviders } from './ingest-metrics';
 import { INGEST_OPTIONS, type IngestOptions } from './ingest-options';
 import { IngestPipelineService } from './ingest-pipeline.service';
+import { OrderBookKeeperService } from './order-book/order-book-keeper.service';
+import { ORDER_BOOK_SETTINGS, orderBookSettingsOf } from './order-book/order-book-settings';
 
 /**
  * The ingest service: consumes the raw topics and feeds the real-time path. Needs the
@@ -16,8 +18,15 @@ export class IngestModule {
     return {
       module: IngestModule,
       controllers: withHttp ? [IngestHealthController] : [],
-      providers: [{ provide: INGEST_OPTIONS, useValue: options }, ...ingestMetricProviders, IngestPipelineService, IngestConsumerService],
-      exports: [IngestPipelineService, IngestConsumerService],
+      providers: [
+        { provide: INGEST_OPTIONS, useValue: options },
+        { provide: ORDER_BOOK_SETTINGS, useValue: orderBookSettingsOf(options.orderBook) },
+        ...ingestMetricProviders,
+        OrderBookKeeperService,
+        IngestPipelineService,
+        IngestConsumerService,
+      ],
+      exports: [IngestPipelineService, IngestConsumerService, OrderBookKeeperService],
     };
   }
 }

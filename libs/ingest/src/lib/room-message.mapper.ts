@@ -1,5 +1,6 @@
 import { createRoomName, DEXEventType, type NormalisedEvent } from '@moonx-farm/events';
 import { messageTailOf } from '@moonx-farm/server-core';
+import type { BookOutcome, OrderBookEvent } from './order-book/order-book-settings';
 
 /** One delivery of an event to one room, before the store assigns its seq. */
 export interface RoomDelivery {
@@ -10,22 +11,20 @@ export interface RoomDelivery {
   snapshotTail?: string;
 }
 
+/** Every event but order book updates, which go through the OrderBookKeeperService first. */
+export type StatelessEvent = Exclude<NormalisedEvent, OrderBookEvent>;
+
 /**
  * Where an event goes and what clients receive there: the payload fields of the original
  * README plus `room`, `id` and `timestamp` (the store adds `seq`).
  */
-export function roomDeliveriesOf(event: NormalisedEvent, eventId: string): RoomDelivery[] {
+export function roomDeliveriesOf(event: StatelessEvent, eventId: string): RoomDelivery[] {
   const meta = (room: string) => ({ room, id: eventId, timestamp: event.timestamp });
   switch (event.type) {
     case DEXEventType.PRICE_UPDATE: {
       const room = createRoomName.price(event.symbol);
       const tail = messageTailOf({ ...meta(room), symbol: event.symbol, ...event.data });
       return [{ room, type: event.type, messageTail: tail, snapshotTail: tail }];
-    }
-    case DEXEventType.ORDER_BOOK_UPDATE: {
-      const room = createRoomName.orderbook(event.symbol);
-      const tail = messageTailOf({ ...meta(room), symbol: event.symbol, ...event.data });
-      return [{ room, type: event.type, messageTail: tail, snapshotTail: event.data.kind === 'snapshot' ? tail : undefined }];
     }
     case DEXEventType.TRADE_NOTIFICATION: {
       const personal = event.userId !== undefined;
@@ -41,4 +40,21 @@ export function roomDeliveriesOf(event: NormalisedEvent, eventId: string): RoomD
       return [{ room, type: event.type, messageTail: messageTailOf({ ...meta(room), ...event.data }) }];
     }
   }
+}
+
+/**
+ * The delivery of an accepted order book event: the live message (a delta or a full
+ * snapshot) and, always, the full book as the room's snapshot at the same seq, so a join at
+ * any moment gets a complete book.
+ */
+export function orderBookDeliveryOf(
+  event: OrderBookEvent,
+  eventId: string,
+  accepted: Extract<BookOutcome, { outcome: 'accepted' }>,
+): RoomDelivery {
+  const room = createRoomName.orderbook(event.symbol);
+  const head = { room, id: eventId, timestamp: event.timestamp, symbol: event.symbol };
+  const snapshotTail = messageTailOf({ ...head, ...accepted.snapshot });
+  const messageTail = accepted.live === accepted.snapshot ? snapshotTail : messageTailOf({ ...head, ...accepted.live });
+  return { room, type: event.type, messageTail, snapshotTail };
 }
