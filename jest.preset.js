@@ -4,10 +4,11 @@ const path = require('node:path');
 const { compilerOptions } = require('./tsconfig.base.json');
 
 const workspaceRoot = __dirname;
+const escapeRegExp = (text) => text.replace(/[/\\^$*+?.()|[\]{}-]/g, '\\$&');
 
 const moduleNameMapper = Object.fromEntries(
   Object.entries(compilerOptions.paths).map(([alias, [target]]) => [
-    `^${alias.replace(/[/\\^$*+?.()|[\]{}-]/g, '\\$&')}$`,
+    `^${escapeRegExp(alias)}$`,
     path.join(workspaceRoot, target),
   ]),
 );
@@ -20,6 +21,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   testMatch: ['<rootDir>/**/*.(spec|int-spec|e2e-spec).ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/tmp/'],
+  // Anchored at the workspace: a checkout may itself live under a /tmp/ folder.
+  testPathIgnorePatterns: ['/node_modules/', ...['dist', 'tmp'].map((dir) => `^${escapeRegExp(path.join(workspaceRoot, dir))}/`)],
   setupFiles: ['reflect-metadata'],
 };
