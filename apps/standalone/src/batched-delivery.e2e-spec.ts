@@ -1,38 +1,28 @@
-import type { INestApplication } from '@nestjs/common';
-import { createEventPublisher, DEXEventType, type BatchedItem, type JoinRoomAck, type PriceUpdateMessage } from '@moonx-farm/events';
-import { socketServerSettingsFrom, startGatewayApplication } from '@moonx-farm/gateway';
-import type { InMemoryEventLog } from '@moonx-farm/server-core';
-import { IN_MEMORY_EVENT_LOG } from '@moonx-farm/server-ports';
+import { DEXEventType, type BatchedItem, type JoinRoomAck, type PriceUpdateMessage } from '@moonx-farm/events';
 import { connectTestSocket, type TestSocket } from '@moonx-farm/test-env';
-import { StandaloneAppModule } from './app/standalone-app.module';
-import { loadStandaloneEnv } from './app/standalone.config';
+import { startInProcessStandalone, type InProcessStandalone } from './testing/in-process-standalone';
 
 describe('batched delivery (auth: { batch: true })', () => {
-  let app: INestApplication;
-  let url: string;
-  let log: InMemoryEventLog;
+  let standalone: InProcessStandalone;
   const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
-    const env = loadStandaloneEnv({ SIMULATOR_ENABLED: 'false', KNOWN_SYMBOLS: 'BTC-USDC,ETH-USDC', LOG_LEVEL: 'warn' });
-    app = await startGatewayApplication(StandaloneAppModule.forRoot(env, 'test'), { host: '127.0.0.1', port: 0, socket: socketServerSettingsFrom(env), logLevels: ['error'] });
-    url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-    log = app.get(IN_MEMORY_EVENT_LOG);
+    standalone = await startInProcessStandalone({ KNOWN_SYMBOLS: 'BTC-USDC,ETH-USDC' });
   });
 
   afterAll(async () => {
     sockets.forEach((socket) => socket.close());
-    await app?.close();
+    await standalone?.app.close();
   });
 
   it('packs a burst into one frame per socket, with the same messages in the same order as plain delivery', async () => {
+    const { url, publisher } = standalone;
     const plain = await connectTestSocket(url);
     const batched = await connectTestSocket(url, { auth: { batch: true } });
     sockets.push(plain, batched);
     for (const client of [plain, batched]) {
       for (const room of ['price:BTC-USDC', 'price:ETH-USDC']) expect((await client.request<JoinRoomAck>('join_room', { room })).ok).toBe(true);
     }
-    const publisher = createEventPublisher({ send: ({ topic, messages }) => log.send(topic, messages) });
     const burst = (symbol: string, from: number) =>
       Array.from({ length: 50 }, (_, index) => ({ type: DEXEventType.PRICE_UPDATE as const, symbol, timestamp: Date.now(), data: { price: `${from + index}` } }));
     await publisher.publishMany([...burst('BTC-USDC', 1), ...burst('ETH-USDC', 1001)]);

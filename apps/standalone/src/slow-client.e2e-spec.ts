@@ -1,7 +1,5 @@
-import type { INestApplication } from '@nestjs/common';
 import {
   bookChecksum,
-  createEventPublisher,
   DEXEventType,
   type BookLevel,
   type JoinRoomAck,
@@ -11,12 +9,9 @@ import {
   type SystemAlertMessage,
   type TradeNotificationMessage,
 } from '@moonx-farm/events';
-import { socketServerSettingsFrom, startGatewayApplication } from '@moonx-farm/gateway';
-import { DEVELOPMENT_JWT_SECRET, issueHmacToken, type InMemoryEventLog } from '@moonx-farm/server-core';
-import { IN_MEMORY_EVENT_LOG } from '@moonx-farm/server-ports';
+import { DEVELOPMENT_JWT_SECRET, issueHmacToken } from '@moonx-farm/server-core';
 import { connectTestSocket, type TestSocket } from '@moonx-farm/test-env';
-import { StandaloneAppModule } from './app/standalone-app.module';
-import { loadStandaloneEnv } from './app/standalone.config';
+import { startInProcessStandalone, type InProcessStandalone } from './testing/in-process-standalone';
 
 /** The TCP socket under a socket.io-client, to stop reading as a stalled client would. */
 function tcpOf(client: TestSocket): { pause(): void; resume(): void } {
@@ -36,23 +31,16 @@ function sorted(side: Map<string, string>, descending: boolean): BookLevel[] {
 }
 
 describe('a client that stops reading', () => {
-  let app: INestApplication;
-  let url: string;
-  let log: InMemoryEventLog;
+  let standalone: InProcessStandalone;
   const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
-    const env = loadStandaloneEnv({
-      SIMULATOR_ENABLED: 'false',
+    standalone = await startInProcessStandalone({
       KNOWN_SYMBOLS: 'BTC-USDC',
-      LOG_LEVEL: 'warn',
       SLOW_SOCKET_BYTES: '65536',
       MAX_SOCKET_BUFFER_BYTES: '268435456',
       SLOW_SOCKET_CHECK_MS: '20',
     });
-    app = await startGatewayApplication(StandaloneAppModule.forRoot(env, 'test'), { host: '127.0.0.1', port: 0, socket: socketServerSettingsFrom(env), logLevels: ['error'] });
-    url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-    log = app.get(IN_MEMORY_EVENT_LOG);
   });
 
   afterAll(async () => {
@@ -60,11 +48,11 @@ describe('a client that stops reading', () => {
       tcpOf(socket).resume();
       socket.close();
     });
-    await app?.close();
+    await standalone?.app.close();
   });
 
   it('gets conflated market data then a snapshot at its seq and a book whose checksums match; alerts and fills are never dropped', async () => {
-    const publisher = createEventPublisher({ send: ({ topic, messages }) => log.send(topic, messages) });
+    const { url, publisher } = standalone;
     const book = (price: number): ProducerEventInput => ({
       type: DEXEventType.ORDER_BOOK_UPDATE,
       symbol: 'BTC-USDC',

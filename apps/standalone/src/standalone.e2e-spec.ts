@@ -1,6 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
 import {
-  createEventPublisher,
   DEAD_LETTER_TOPIC,
   DEXEventType,
   KAFKA_TOPICS,
@@ -8,39 +6,26 @@ import {
   type PriceUpdateMessage,
   type TradeNotificationMessage,
 } from '@moonx-farm/events';
-import { socketServerSettingsFrom, startGatewayApplication } from '@moonx-farm/gateway';
-import { DEVELOPMENT_JWT_SECRET, issueHmacToken, type InMemoryEventLog } from '@moonx-farm/server-core';
-import { IN_MEMORY_EVENT_LOG } from '@moonx-farm/server-ports';
+import { DEVELOPMENT_JWT_SECRET, issueHmacToken } from '@moonx-farm/server-core';
 import { connectTestSocket, startAppProcess, type TestSocket } from '@moonx-farm/test-env';
-import { StandaloneAppModule } from './app/standalone-app.module';
-import { loadStandaloneEnv } from './app/standalone.config';
+import { startInProcessStandalone, type InProcessStandalone } from './testing/in-process-standalone';
 
 describe('embedded default (no Kafka, no Redis)', () => {
   describe('one event end to end on the in-memory ports', () => {
-    let app: INestApplication;
-    let url: string;
-    let log: InMemoryEventLog;
+    let standalone: InProcessStandalone;
     const sockets: TestSocket[] = [];
 
     beforeAll(async () => {
-      const env = loadStandaloneEnv({ SIMULATOR_ENABLED: 'false', KNOWN_SYMBOLS: 'BTC-USDC', LOG_LEVEL: 'warn' });
-      app = await startGatewayApplication(StandaloneAppModule.forRoot(env, 'test'), {
-        host: '127.0.0.1',
-        port: 0,
-        socket: socketServerSettingsFrom(env),
-        logLevels: ['error'],
-      });
-      url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-      log = app.get(IN_MEMORY_EVENT_LOG);
+      standalone = await startInProcessStandalone({ KNOWN_SYMBOLS: 'BTC-USDC' });
     });
 
     afterAll(async () => {
       sockets.forEach((socket) => socket.close());
-      await app?.close();
+      await standalone?.app.close();
     });
 
     it('delivers prices with contiguous seqs, a private fill to its user only, and dead-letters bad events', async () => {
-      const publisher = createEventPublisher({ send: ({ topic, messages }) => log.send(topic, messages) });
+      const { url, log, publisher } = standalone;
       const watcher = await connectTestSocket(url);
       const trader = await connectTestSocket(url, { token: await issueHmacToken({ secret: DEVELOPMENT_JWT_SECRET }, 'user-1') });
       sockets.push(watcher, trader);

@@ -9,7 +9,7 @@ export * from './lib/config/env-parsing';
 export * from './lib/config/shared-config.schema';
 export * from './lib/observability/metrics-registry';
 export * from './lib/ports/token-verifier.port';
-export * from './lib/auth/hmac-token-verifier';
+export * from './lib/auth/hmac-token-issuer';
 export * from './lib/config/app-bootstrap';
 export * from './lib/config/common-env';
 export * from './lib/ports/revocation.port';

@@ -37,13 +37,18 @@ export class CircuitBreaker {
     return this.state;
   }
 
-  async call<T>(operation: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `operation` unless the circuit is open. The signal aborts when the call times out, so
+   * the operation can give up what it holds (a pending reply, a socket) instead of leaking it.
+   */
+  async call<T>(operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const state = this.currentState;
     if (state === 'open' || (state === 'half-open' && this.trialInFlight)) throw new CircuitOpenError(this.name);
     const trial = state === 'half-open';
     if (trial) this.trialInFlight = true;
+    const controller = new AbortController();
     try {
-      const result = await withTimeout(operation(), this.options.timeoutMs, this.name);
+      const result = await withTimeout(() => operation(controller.signal), this.options.timeoutMs, this.name, controller);
       this.state = 'closed';
       this.failures = 0;
       return result;
@@ -60,13 +65,17 @@ export class CircuitBreaker {
   }
 }
 
-async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, name: string): Promise<T> {
+async function withTimeout<T>(start: () => Promise<T>, timeoutMs: number, name: string, controller: AbortController): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      promise,
+      start(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${name} did not answer within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(() => {
+          const error = new Error(`${name} did not answer within ${timeoutMs} ms`);
+          controller.abort(error);
+          reject(error);
+        }, timeoutMs);
       }),
     ]);
   } finally {
