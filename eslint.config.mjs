@@ -34,6 +34,7 @@ export default [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contract', 'type:server-shared', 'type:service', 'type:tool'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contract', 'type:sdk', 'type:server-shared', 'type:service', 'type:tool'] },
+            { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:contract', 'type:server-shared', 'type:service', 'type:tool'] },
           ],
         },
       ],

@@ -42,10 +42,22 @@ const REQUIREMENTS = [
     packages: ['libc6-dev'],
   },
   {
+    name: 'kustomize (kubectl kustomize)',
+    why: 'tests/deploy renders the k8s/ overlays with it',
+    present: () => onPath('kustomize') || onPath('kubectl'),
+    packages: ['kubernetes-client'],
+  },
+  {
     name: 'librdkafka mock headers (rdkafka_mock.h)',
     why: 'the Kafka test broker is built on librdkafka’s mock cluster',
     present: () => existsSync('/usr/include/librdkafka/rdkafka_mock.h'),
     packages: ['librdkafka-dev'],
+  },
+  {
+    name: 'chromium',
+    why: 'the live console test drives the page in a headless browser (playwright-core)',
+    present: () => existsSync('/usr/bin/chromium'),
+    packages: ['chromium'],
   },
 ];
 

@@ -21,6 +21,7 @@ runMain('standalone', async () => {
   const mode = env.REDIS_HOST || env.KAFKA_BROKERS.length > 0 ? 'with the configured Redis/Kafka' : 'embedded default: in-memory, no Kafka or Redis needed';
   process.stdout.write(
     `\nMoonX Farm realtime gateway (${mode})\n` +
+      (env.LIVE_CONSOLE_ENABLED && env.NODE_ENV !== 'production' ? `  Console    http://localhost:${env.WEBSOCKET_GATEWAY_PORT}/console  (open this first)\n` : '') +
       `  Socket.IO  ws://localhost:${env.WEBSOCKET_GATEWAY_PORT}  (transports: ['websocket'])\n` +
       `  Health     http://localhost:${env.WEBSOCKET_GATEWAY_PORT}/health\n` +
       `  Metrics    http://localhost:${env.WEBSOCKET_GATEWAY_PORT}/metrics\n\n`,

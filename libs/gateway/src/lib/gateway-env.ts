@@ -33,6 +33,8 @@ export const gatewayEnvShape = {
   AUTH_BRIDGE_TIMEOUT_MS: intVar(2000, 50, 60000),
   AUTH_BRIDGE_FAILURE_THRESHOLD: intVar(3, 1, 1000),
   AUTH_BRIDGE_RETRY_MS: intVar(5000, 100, 600000),
+  /** The live console page at /console; always off when NODE_ENV=production. */
+  LIVE_CONSOLE_ENABLED: boolVar(true),
 };
 
 export type GatewayEnv = z.output<z.ZodObject<typeof gatewayEnvShape>>;
@@ -53,6 +55,7 @@ export function gatewayOptionsFrom(env: GatewayEnv & { NODE_ENV: string }, versi
     slowSocketBytes: env.SLOW_SOCKET_BYTES,
     maxSocketBufferBytes: Math.max(env.MAX_SOCKET_BUFFER_BYTES, env.SLOW_SOCKET_BYTES),
     slowSocketCheckMs: env.SLOW_SOCKET_CHECK_MS,
+    liveConsole: env.LIVE_CONSOLE_ENABLED && env.NODE_ENV !== 'production',
     version,
   };
 }

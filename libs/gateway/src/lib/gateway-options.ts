@@ -26,6 +26,8 @@ export interface GatewayOptions {
   maxSocketBufferBytes: number;
   /** How often outgoing buffers are checked. */
   slowSocketCheckMs: number;
+  /** Serve the live console at GET /console (development only; off when absent). */
+  liveConsole?: boolean;
   /** Included in /health. */
   version: string;
 }

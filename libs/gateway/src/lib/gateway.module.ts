@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { gatewayMetricProviders } from './gateway-metrics';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway-options';
 import { HealthController } from './http/health.controller';
+import { LiveConsoleController } from './http/live-console.controller';
 import { OpsController } from './http/ops.controller';
 import { SlowSocketMonitor } from './rooms/slow-socket.monitor';
 import { SymbolDirectory } from './rooms/symbol-directory';
@@ -24,7 +25,7 @@ export class GatewayModule {
   static forRoot(options: GatewayOptions): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, OpsController],
+      controllers: [HealthController, OpsController, ...(options.liveConsole ? [LiveConsoleController] : [])],
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: options },
         ...gatewayMetricProviders,
