@@ -91,8 +91,17 @@ describe('createEventPublisher().publish', () => {
       symbol: 'BTC-USDC',
       data: { price: '45000.5', change: '2.5', volume: '1234567.89' },
       timestamp: NOW,
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     expect(published).toEqual({ topic: 'price.updates', key: 'BTC-USDC', event: sent });
+  });
+
+  it('gives each event an idempotency id unless the producer set one', async () => {
+    const producer = recordingProducer();
+    const [generated, other, own] = await createEventPublisher(producer).publishMany([price, price, { ...price, id: 'order-42-fill-1' }]);
+    expect(generated.event.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(other.event.id).not.toBe(generated.event.id);
+    expect(own.event.id).toBe('order-42-fill-1');
   });
 
   it('keeps an 18-decimal amount exact on the wire', async () => {

@@ -49,7 +49,8 @@ export function partitionKeyOf(event: NormalisedEvent): string {
 
 /**
  * Typed publishing for backend services: validates the event (a bad event throws
- * `EventValidationError` and is never sent), picks the topic, keys the message.
+ * `EventValidationError` and is never sent), gives it an idempotency `id` unless it has one,
+ * picks the topic, keys the message.
  *
  * @example
  * const publisher = createEventPublisher(kafka.producer());
@@ -101,6 +102,8 @@ function prepareEvent(input: ProducerEventInput): PublishedEvent {
       result.error.issues.map((issue) => ({ path: issue.path, message: issue.message })),
     );
   }
-  const event = result.data;
+  // Every published event carries an idempotency id: when a send is retried after an
+  // unclear failure, ingest sequences the copy once (ids are per room, not per offset).
+  const event = { ...result.data, id: result.data.id ?? globalThis.crypto.randomUUID() };
   return { topic: KAFKA_TOPICS[event.type], key: partitionKeyOf(event), event };
 }
