@@ -40,24 +40,32 @@ export class ClientRequestHandler {
 
   bind(socket: GatewaySocket): void {
     const limiter = new ControlRateLimiter(this.options.controlRatePerSec, this.options.controlBurst);
+    const counting = (reply: Reply): Reply => (body) => {
+      const error = (body as { ok?: boolean; error?: { code: ErrorCode } }).error;
+      if (error) this.rejected.inc({ code: error.code });
+      reply(body);
+    };
+    /** The rate-limit refusal, or undefined when the request may go on. */
+    const limited = () => {
+      const waitMs = limiter.take();
+      return waitMs > 0 ? errorReply(ErrorCode.RATE_LIMITED, `too many requests; retry in ${waitMs} ms`, { retryAfterMs: waitMs }) : undefined;
+    };
     const on = (event: ClientEventName, handle: (socket: GatewaySocket, payload: unknown, reply: Reply) => Promise<void> | void) => {
       (socket.on as (name: string, listener: (...args: unknown[]) => void) => void)(event, (...args: unknown[]) => {
-        const { payload, reply } = replyChannel(socket, event, args);
-        const counted: Reply = (body) => {
-          const error = (body as { ok?: boolean; error?: { code: ErrorCode } }).error;
-          if (error) this.rejected.inc({ code: error.code });
-          reply(body);
-        };
-        // ping is a heartbeat, not a control message: never limited.
-        const waitMs = event === 'ping' ? 0 : limiter.take();
-        if (waitMs > 0) {
-          return counted(errorReply(ErrorCode.RATE_LIMITED, `too many requests; retry in ${waitMs} ms`, { retryAfterMs: waitMs }));
+        const channel = replyChannel(socket, event, args);
+        const reply = counting(channel.reply);
+        // ping is a heartbeat, not a control message: never limited, its payload ignored.
+        if (event === 'ping') return handle(socket, undefined, reply);
+        const refusal = limited();
+        if (refusal) return reply(refusal);
+        if (channel.extraArgs) {
+          return reply(errorReply(ErrorCode.INVALID_PAYLOAD, `${event} takes one payload and an optional acknowledgement callback`));
         }
         Promise.resolve()
-          .then(() => handle(socket, payload, counted))
+          .then(() => handle(socket, channel.payload, reply))
           .catch((error: Error) => {
             this.logger.error(`${event} failed: ${error.message}`);
-            counted(errorReply(ErrorCode.INTERNAL_ERROR, 'internal error'));
+            reply(errorReply(ErrorCode.INTERNAL_ERROR, 'internal error'));
           });
       });
     };
@@ -66,10 +74,16 @@ export class ClientRequestHandler {
     on('subscribe', (s, payload, reply) => this.subscribe(s, payload, reply));
     on('refresh_token', (s, payload, reply) => this.refresh(s, payload, reply));
     on('ping', (_s, _payload, reply) => reply({ timestamp: Date.now() }));
-    socket.onAny((event: unknown) => {
+    // Unknown events get one reply like any request: in their ack when they bring one, else an
+    // `error` event. They cost a reply each, so they count against the same budget.
+    socket.onAny((event: unknown, ...args: unknown[]) => {
       if (typeof event === 'string' && KNOWN_EVENTS.has(event)) return;
-      this.rejected.inc({ code: ErrorCode.INVALID_PAYLOAD });
-      socket.emit('error', { code: ErrorCode.INVALID_PAYLOAD, message: `unknown event "${String(event).slice(0, 40)}"` });
+      const last = args[args.length - 1];
+      const ack = typeof last === 'function' ? (last as (body: unknown) => void) : undefined;
+      const refusal = limited() ?? errorReply(ErrorCode.INVALID_PAYLOAD, `unknown event "${String(event).slice(0, 40)}"`);
+      this.rejected.inc({ code: refusal.error.code });
+      if (ack) ack(refusal);
+      else socket.emit('error', refusal.error);
     });
   }
 

@@ -1,3 +1,5 @@
+const EPSILON = 1e-9;
+
 /**
  * Token bucket for a socket's control messages (join/leave/subscribe/refresh). Market data
  * sent to clients is never limited; this only protects the replica from request floods.
@@ -20,10 +22,11 @@ export class ControlRateLimiter {
     const now = this.now();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSec);
     this.last = now;
-    if (this.tokens >= 1) {
+    // Refills are fractions: ten refills of 0.1 add up to 0.999…, which must still buy a request.
+    if (this.tokens >= 1 - EPSILON) {
       this.tokens -= 1;
       return 0;
     }
-    return Math.ceil(((1 - this.tokens) / this.ratePerSec) * 1000);
+    return Math.max(1, Math.ceil(((1 - this.tokens) / this.ratePerSec) * 1000));
   }
 }

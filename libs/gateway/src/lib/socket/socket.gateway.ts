@@ -45,6 +45,12 @@ export class SocketGateway implements OnGatewayInit, OnGatewayConnection, OnGate
           refusal.data = verdict.error;
           return next(refusal);
         }
+        // The client left while its token was checked: socket.io drops such a socket without a
+        // disconnect event, so the place reserved by the guard must be given back here.
+        if (socket.conn.readyState !== 'open') {
+          this.registry.release(verdict.ip);
+          return next(new Error('the client left during the handshake'));
+        }
         const data = socket.data as GatewaySocket['data'];
         Object.assign(data, {
           connectionId: randomUUID(),
@@ -67,16 +73,19 @@ export class SocketGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     const auth = socket.handshake.auth as { batch?: unknown } | undefined;
     if (auth?.batch === true) socket.join(BATCH_ROOM);
     socket.emit('connected', { connectionId: socket.data.connectionId, timestamp: Date.now() });
-    const automatic = [SYSTEM_ALERTS_ROOM];
-    if (socket.data.userId) {
-      socket.emit('authenticated', { user: { id: socket.data.userId } });
-      automatic.push(...privateRoomsOf(socket.data.userId));
-    }
-    for (const room of automatic) {
-      void this.joins.join(socket, room, undefined, (ack) => {
-        if (!ack.ok) this.logger.warn(`automatic join of ${room} failed: ${ack.error.message}`);
-      });
-    }
+    const userId = socket.data.userId;
+    const automatic = [SYSTEM_ALERTS_ROOM, ...(userId ? privateRoomsOf(userId) : [])];
+    const joined = automatic.map(
+      (room) =>
+        new Promise<void>((resolve) => {
+          void this.joins.join(socket, room, undefined, (ack) => {
+            if (!ack.ok) this.logger.warn(`automatic join of ${room} failed: ${ack.error.message}`);
+            resolve();
+          });
+        }),
+    );
+    // `authenticated` waits for the private rooms: from then on, no personal event can be missed.
+    if (userId) void Promise.all(joined).then(() => socket.connected && socket.emit('authenticated', { user: { id: userId } }));
   }
 
   handleDisconnect(socket: GatewaySocket): void {
