@@ -70,7 +70,7 @@ export class JwtTokenVerifier implements TokenVerifier {
     if (revokedAt !== undefined && (issuedAt === undefined || issuedAt <= revokedAt)) {
       return { ok: false, reason: 'revoked', message: 'token has been revoked' };
     }
-    return { ok: true, token: { userId, expiresAt } };
+    return { ok: true, token: { userId, expiresAt, issuedAt } };
   }
 
   private async verifiedClaims(token: string): Promise<JWTPayload> {

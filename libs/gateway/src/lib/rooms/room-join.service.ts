@@ -25,6 +25,8 @@ export interface GatewaySocketData {
   tokenExpiresAt?: number;
   /** When the token was last verified (connect or refresh), epoch ms. */
   authenticatedAt: number;
+  /** The current token's issue time, epoch ms (its `iat`), when it has one. */
+  tokenIssuedAt?: number;
   ip: string;
 }
 

@@ -126,7 +126,11 @@ export class ClientRequestHandler {
     if (socket.data.userId === undefined) {
       return reply(errorReply(ErrorCode.FORBIDDEN, 'an anonymous connection cannot become a user: reconnect with the token'));
     }
+    if (this.lifecycle.isRevoked(verdict.token.userId, verdict.token.issuedAt)) {
+      return reply(errorReply(ErrorCode.UNAUTHORIZED, 'token has been revoked'));
+    }
     socket.data.tokenExpiresAt = verdict.token.expiresAt;
+    socket.data.tokenIssuedAt = verdict.token.issuedAt;
     socket.data.authenticatedAt = Date.now();
     this.lifecycle.scheduleExpiry(socket);
     reply({ ok: true, expiresAt: verdict.token.expiresAt });

@@ -5,9 +5,10 @@ import { TOKEN_VERIFIER, type TokenVerifier } from '@moonx-farm/server-core';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options';
 import { ConnectionRegistry } from './connection-registry';
 import { DrainState } from './drain-state';
+import { SocketLifecycleService } from './socket-lifecycle.service';
 
 export type HandshakeVerdict =
-  | { ok: true; userId?: string; tokenExpiresAt?: number; ip: string }
+  | { ok: true; userId?: string; tokenExpiresAt?: number; tokenIssuedAt?: number; ip: string }
   | { ok: false; error: GatewayErrorBody };
 
 /**
@@ -22,6 +23,7 @@ export class ConnectionGuard {
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
     private readonly registry: ConnectionRegistry,
     private readonly drain: DrainState,
+    private readonly lifecycle: SocketLifecycleService,
   ) {}
 
   async check(socket: Pick<Socket, 'handshake'>): Promise<HandshakeVerdict> {
@@ -48,7 +50,13 @@ export class ConnectionGuard {
     }
     if (typeof token !== 'string' || token.length > 8192) return refuse(ErrorCode.UNAUTHORIZED, 'auth.token must be a string');
     const verdict = await this.verifier.verify(token);
-    if (verdict.ok) return { ok: true, userId: verdict.token.userId, tokenExpiresAt: verdict.token.expiresAt, ip: '' };
+    if (verdict.ok && this.lifecycle.isRevoked(verdict.token.userId, verdict.token.issuedAt)) {
+      return refuse(ErrorCode.UNAUTHORIZED, 'token has been revoked');
+    }
+    if (verdict.ok) {
+      const { userId, expiresAt, issuedAt } = verdict.token;
+      return { ok: true, userId, tokenExpiresAt: expiresAt, tokenIssuedAt: issuedAt, ip: '' };
+    }
     return verdict.reason === 'unavailable'
       ? refuse(ErrorCode.AUTH_UNAVAILABLE, verdict.message, 2000)
       : refuse(ErrorCode.UNAUTHORIZED, verdict.message);

@@ -7,6 +7,8 @@ import { ConnectionRegistry } from './connection-registry';
 import { DrainState } from './drain-state';
 
 const MAX_TIMER_MS = 2_147_483_647;
+/** Revocations remembered locally (a cached verdict must not outlive one). */
+const MAX_REMEMBERED_REVOCATIONS = 100_000;
 
 /**
  * What happens to a socket over its life besides requests: its token runs out (told why,
@@ -17,6 +19,7 @@ const MAX_TIMER_MS = 2_147_483_647;
 export class SocketLifecycleService implements OnModuleInit {
   private readonly logger = new Logger('SocketLifecycle');
   private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
+  private readonly revokedAt = new Map<string, number>();
 
   constructor(
     private readonly registry: ConnectionRegistry,
@@ -29,13 +32,25 @@ export class SocketLifecycleService implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     await this.revocations.listen(({ userId, revokedAt }) => {
       if (forgetsUsers(this.verifier)) this.verifier.forgetUser(userId);
-      const dropped = this.registry.socketsOf(userId).filter((socket) => socket.data.authenticatedAt <= revokedAt);
+      this.revokedAt.set(userId, Math.max(revokedAt, this.revokedAt.get(userId) ?? 0));
+      while (this.revokedAt.size > MAX_REMEMBERED_REVOCATIONS) this.revokedAt.delete(this.revokedAt.keys().next().value as string);
+      const dropped = this.registry.socketsOf(userId).filter((socket) => this.isRevoked(userId, socket.data.tokenIssuedAt ?? socket.data.authenticatedAt));
       for (const socket of dropped) {
         socket.emit('error', { code: ErrorCode.UNAUTHORIZED, message: 'your session was revoked' });
         socket.disconnect(true);
       }
       if (dropped.length > 0) this.logger.log(`revocation: dropped ${dropped.length} socket(s) of one user`);
     });
+  }
+
+  /**
+   * True when a token of this user issued at `issuedAt` was revoked since. Checked on every
+   * accepted token too, so a verdict cached in the instant before a revocation reached this
+   * replica cannot let the token back in.
+   */
+  isRevoked(userId: string, issuedAt: number | undefined): boolean {
+    const revokedAt = this.revokedAt.get(userId);
+    return revokedAt !== undefined && (issuedAt === undefined || issuedAt <= revokedAt);
   }
 
   /** (Re)arms the expiry of the socket's token. */

@@ -56,6 +56,7 @@ export class SocketGateway implements OnGatewayInit, OnGatewayConnection, OnGate
           connectionId: randomUUID(),
           userId: verdict.userId,
           tokenExpiresAt: verdict.tokenExpiresAt,
+          tokenIssuedAt: verdict.tokenIssuedAt,
           authenticatedAt: Date.now(),
           ip: verdict.ip,
           rooms: new Set<string>(),

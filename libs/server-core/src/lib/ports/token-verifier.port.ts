@@ -6,6 +6,8 @@ export interface VerifiedToken {
   userId: string;
   /** Expiry, epoch ms. */
   expiresAt: number;
+  /** Issue time (`iat`), epoch ms, when the token has one: revocations void tokens issued until then. */
+  issuedAt?: number;
 }
 
 export type TokenVerdict =
