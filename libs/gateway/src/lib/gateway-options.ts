@@ -28,6 +28,8 @@ export interface GatewayOptions {
   slowSocketCheckMs: number;
   /** Serve the live console at GET /console (development only; off when absent). */
   liveConsole?: boolean;
+  /** Batched delivery: at most one flush per this many ms (0 = after each burst). */
+  batchWindowMs: number;
   /** Included in /health. */
   version: string;
 }

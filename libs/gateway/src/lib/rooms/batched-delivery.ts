@@ -1,18 +1,22 @@
 import type { Server, Socket } from 'socket.io';
+import { directPath, textFrame } from './room-frame-writer';
 
 /** Sockets that asked for batched delivery (`auth: { batch: true }`) sit in this internal room. */
 export const BATCH_ROOM = '__batch';
 
 /**
- * Batched delivery: every update a batch-mode socket gets within one turn of the event loop
- * goes out as ONE WebSocket frame, `batch [[event, payload], …]` (a lone update goes out as
- * its plain event). A kernel write per frame per socket is what limits fan-out, so packing
- * the updates of a burst into one frame multiplies what a replica can deliver, while adding
- * no timer latency: the flush runs right after the burst is dispatched.
+ * Batched delivery: the updates a batch-mode socket is owed go out as ONE WebSocket frame,
+ * `batch [[event, payload], …]` (a lone update goes out as its plain event). A kernel write per
+ * frame per socket is what limits fan-out, so packing updates into one frame multiplies what a
+ * replica can deliver. Flushes are at most one per `windowMs`: when traffic is light the flush
+ * runs right after the burst (no added latency); under load, updates gather for up to the window.
  */
 export class BatchedDelivery {
   private readonly pending = new Map<string, { socket: Socket; items: string[] }>();
   private scheduled = false;
+  private lastFlush = 0;
+
+  constructor(private readonly windowMs = 0) {}
 
   /** Queues an update for the room's batch-mode sockets; returns how many will get it. */
   enqueue(server: Server, room: string, eventName: string, payloadJson: string, excluded: readonly string[]): number {
@@ -39,17 +43,33 @@ export class BatchedDelivery {
     }
     if (queued > 0 && !this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      const wait = this.lastFlush + this.windowMs - Date.now();
+      if (wait > 0) setTimeout(() => this.flush(), wait);
+      else setImmediate(() => this.flush());
     }
     return queued;
   }
 
   flush(): void {
     this.scheduled = false;
+    this.lastFlush = Date.now();
+    // A lone update is the same frame for every socket that gets it: framed once per flush.
+    const lone = new Map<string, Buffer>();
     for (const { socket, items } of this.pending.values()) {
       if (!socket.connected) continue;
       // Socket.IO v5 EVENT packet in the default namespace: "2" + JSON array [name, ...args].
-      socket.conn.write(items.length === 1 ? `2${items[0]}` : `2["batch",[${items.join(',')}]]`);
+      const packet = items.length === 1 ? `2${items[0]}` : `2["batch",[${items.join(',')}]]`;
+      const tcp = directPath(socket);
+      if (!tcp) {
+        socket.conn.write(packet);
+        continue;
+      }
+      let frame = items.length === 1 ? lone.get(items[0]) : undefined;
+      if (!frame) {
+        frame = textFrame(`4${packet}`);
+        if (items.length === 1) lone.set(items[0], frame);
+      }
+      tcp.write(frame);
     }
     this.pending.clear();
   }

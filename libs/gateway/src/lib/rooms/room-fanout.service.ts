@@ -5,7 +5,9 @@ import type { Server } from 'socket.io';
 import { DEXEventType, WEBSOCKET_EVENTS } from '@moonx-farm/events';
 import { ROOM_FEED, type RoomFeed } from '@moonx-farm/server-core';
 import { GATEWAY_METRICS } from '../gateway-metrics';
+import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options';
 import { BATCH_ROOM, BatchedDelivery } from './batched-delivery';
+import { writeToRoom } from './room-frame-writer';
 import { parseEnvelope, type ParsedEnvelope } from './room-envelope.parser';
 
 /** Sockets that skip an event type (subscribe filter) sit in this internal room. */
@@ -32,7 +34,9 @@ export class RoomFanoutService implements OnModuleDestroy {
   private readonly subscriptions = new Map<string, RoomSubscription>();
   private readonly collectors = new Map<string, Set<JoinCollector>>();
   private server: Server | undefined;
-  private readonly batched = new BatchedDelivery();
+  private readonly batched: BatchedDelivery;
+  /** Envelopes dispatched so far: lets the slow-socket sweep skip idle periods. */
+  dispatched = 0;
 
   constructor(
     @Inject(ROOM_FEED) private readonly feed: RoomFeed,
@@ -40,7 +44,9 @@ export class RoomFanoutService implements OnModuleDestroy {
     @InjectMetric(GATEWAY_METRICS.broadcastLatency) private readonly broadcastLatency: Histogram<'type'>,
     @InjectMetric(GATEWAY_METRICS.priceLatency) private readonly priceLatency: Histogram,
     @InjectMetric(GATEWAY_METRICS.conflated) private readonly conflated: Counter,
+    @Inject(GATEWAY_OPTIONS) options: GatewayOptions,
   ) {
+    this.batched = new BatchedDelivery(options.batchWindowMs);
     feed.setListener((room, raw) => this.dispatch(room, raw));
   }
 
@@ -104,6 +110,7 @@ export class RoomFanoutService implements OnModuleDestroy {
       this.logger.warn(`dropped a malformed envelope on room ${room}`);
       return;
     }
+    this.dispatched++;
     this.collectors.get(room)?.forEach((collector) => collector(envelope));
     const server = this.server;
     if (!server) return;
@@ -111,7 +118,7 @@ export class RoomFanoutService implements OnModuleDestroy {
     // local: every replica with members gets the room's channel itself; nothing to relay.
     const paused = pausedRoomOf(room);
     const excluded = [skipRoomOf(envelope.type), paused];
-    server.local.to(room).except([...excluded, BATCH_ROOM]).emit(eventName, envelope.payload);
+    writeToRoom(server, room, eventName, envelope.payload, [...excluded, BATCH_ROOM]);
     this.batched.enqueue(server, room, eventName, JSON.stringify(envelope.payload), excluded);
     const rooms = server.sockets.adapter.rooms;
     const conflated = rooms.get(paused)?.size ?? 0;

@@ -27,6 +27,7 @@ export class SlowSocketMonitor implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('SlowSockets');
   private readonly paused = new Map<string, Set<string>>();
   private timer: NodeJS.Timeout | undefined;
+  private dispatchedAtLastSweep = -1;
 
   constructor(
     private readonly registry: ConnectionRegistry,
@@ -46,6 +47,10 @@ export class SlowSocketMonitor implements OnModuleInit, OnModuleDestroy {
   }
 
   sweep(): void {
+    // Outgoing buffers only grow when something is sent: an idle replica skips the walk.
+    const dispatched = this.fanout.dispatched;
+    if (dispatched === this.dispatchedAtLastSweep && this.paused.size === 0) return;
+    this.dispatchedAtLastSweep = dispatched;
     for (const socket of this.registry.all()) {
       const bytes = outgoingBytes(socket);
       const pausedRooms = this.paused.get(socket.id);

@@ -1,0 +1,81 @@
+import type { Server, Socket } from 'socket.io';
+import WebSocket from 'ws';
+
+interface FrameOptions {
+  readOnly: boolean;
+  mask: boolean;
+  rsv1: boolean;
+  opcode: number;
+  fin: boolean;
+}
+/** ws's frame builder (what Socket.IO's own broadcast pre-encoding uses); not in ws's type declarations. */
+const { Sender } = WebSocket as unknown as { Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] } };
+
+interface EngineInternals {
+  readyState: string;
+  writeBuffer: unknown[];
+  transport: {
+    writable: boolean;
+    socket?: { readyState: number; _socket?: { write(data: Buffer): boolean; destroyed: boolean }; _sender?: { _bufferedBytes: number } };
+  };
+}
+
+/**
+ * Writes one update to every local member of a room, framing it ONCE: the WebSocket frame of
+ * `42["event",payload]` is built a single time and the same bytes are written straight to
+ * each member's TCP socket. Going through Socket.IO and Engine.IO per socket costs several
+ * times the kernel write itself; this is the fan-out's hot loop.
+ *
+ * The shortcut is taken only when nothing of that socket is queued above the TCP socket
+ * (Engine.IO's write buffer empty, its transport writable, ws's sender idle), so frames can
+ * never overtake each other; otherwise the update goes the ordinary way, into the same queue.
+ * These are Engine.IO / ws internals, read defensively.
+ */
+export function writeToRoom(server: Server, room: string, eventName: string, payload: unknown, excluded: readonly string[]): number {
+  const adapter = server.sockets.adapter;
+  const members = adapter.rooms.get(room);
+  if (!members || members.size === 0) return 0;
+  let frame: Buffer | undefined;
+  let json: string | undefined;
+  let delivered = 0;
+  for (const id of members) {
+    const joined = adapter.sids.get(id);
+    if (joined && excluded.some((name) => joined.has(name))) continue;
+    const socket = server.sockets.sockets.get(id);
+    if (!socket) continue;
+    json ??= JSON.stringify([eventName, payload]);
+    const tcp = directPath(socket);
+    if (tcp) {
+      frame ??= textFrame(`42${json}`);
+      tcp.write(frame);
+    } else {
+      (socket.emit as (event: string, data: unknown) => boolean)(eventName, payload);
+    }
+    delivered++;
+  }
+  return delivered;
+}
+
+/** One WebSocket text frame (unmasked, as servers send) holding an Engine.IO packet. */
+export function textFrame(packet: string): Buffer {
+  return Buffer.concat(Sender.frame(Buffer.from(packet), { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true }));
+}
+
+/** The socket's TCP stream when nothing of it is queued above TCP; else undefined. */
+export function directPath(socket: Socket): { write(data: Buffer): boolean } | undefined {
+  const engine = socket.conn as unknown as EngineInternals;
+  const ws = engine.transport?.socket;
+  const tcp = ws?._socket;
+  if (
+    engine.readyState !== 'open' ||
+    !engine.transport.writable ||
+    engine.writeBuffer.length > 0 ||
+    ws?.readyState !== 1 ||
+    (ws._sender?._bufferedBytes ?? 1) > 0 ||
+    !tcp ||
+    tcp.destroyed
+  ) {
+    return undefined;
+  }
+  return tcp;
+}

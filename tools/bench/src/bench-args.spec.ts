@@ -1,0 +1,23 @@
+import { parseBenchArgs } from './bench-args';
+
+describe('bench arguments', () => {
+  it('defaults to every scenario at full scale', () => {
+    expect(parseBenchArgs([])).toEqual({ scenarios: [], scale: 1, outDir: 'tmp/bench', profile: false, help: false });
+  });
+
+  it('selects scenarios, scale, output and profiling', () => {
+    expect(parseBenchArgs(['--scenario=2,5', '--scale=0.1', '--out=tmp/x', '--profile'])).toEqual({
+      scenarios: [2, 5],
+      scale: 0.1,
+      outDir: 'tmp/x',
+      profile: true,
+      help: false,
+    });
+  });
+
+  it('refuses what it does not know', () => {
+    expect(() => parseBenchArgs(['--scenario=6'])).toThrow(/not 1 to 5/);
+    expect(() => parseBenchArgs(['--scale=0'])).toThrow(/--scale/);
+    expect(() => parseBenchArgs(['--fast'])).toThrow(/unknown option --fast/);
+  });
+});

@@ -1,0 +1,52 @@
+export interface BenchArgs {
+  /** Scenario numbers to run; empty = all. */
+  scenarios: number[];
+  scale: number;
+  outDir: string;
+  profile: boolean;
+  help: boolean;
+}
+
+export const BENCH_USAGE = `usage: npm run bench [-- options]
+  --scenario=N[,M]   run only these scenarios (1 market fan-out, 2 hot room, 3 private events,
+                     4 idle connections, 5 whole path); default all
+  --scale=F          multiply client counts by F (e.g. 0.1 for a quick check); default 1
+  --out=DIR          where JSON results go; default tmp/bench
+  --profile          run the servers with --cpu-prof (profiles in DIR/profiles/<server>/)
+`;
+
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  const args: BenchArgs = { scenarios: [], scale: 1, outDir: 'tmp/bench', profile: false, help: false };
+  for (const arg of argv) {
+    const [name, value = ''] = arg.split('=', 2);
+    switch (name) {
+      case '--scenario':
+        for (const part of value.split(',')) {
+          const id = Number(part);
+          if (!Number.isInteger(id) || id < 1 || id > 5) throw new Error(`--scenario: "${part}" is not 1 to 5`);
+          args.scenarios.push(id);
+        }
+        break;
+      case '--scale': {
+        const scale = Number(value);
+        if (!(scale > 0 && scale <= 4)) throw new Error(`--scale: "${value}" is not a number in (0, 4]`);
+        args.scale = scale;
+        break;
+      }
+      case '--out':
+        if (!value) throw new Error('--out needs a directory');
+        args.outDir = value;
+        break;
+      case '--profile':
+        args.profile = true;
+        break;
+      case '--help':
+      case '-h':
+        args.help = true;
+        break;
+      default:
+        throw new Error(`unknown option ${arg}\n${BENCH_USAGE}`);
+    }
+  }
+  return args;
+}

@@ -1,0 +1,117 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { findWorkspaceRoot, startRedisServer } from '@moonx-farm/test-env';
+import { LoadGeneratorHandle } from './generator/load-generator.handle';
+import type { BenchContext } from './harness/bench-context';
+import { parseBenchArgs, BENCH_USAGE } from './bench-args';
+import { pinProcess, planCores, raiseFileLimit } from './lib/core-pinning';
+import { machineInfo } from './lib/process-stats';
+import { hotRoomScenario } from './scenarios/hot-room.scenario';
+import { idleConnectionsScenario } from './scenarios/idle-connections.scenario';
+import { marketFanoutScenario } from './scenarios/market-fanout.scenario';
+import { privateEventsScenario } from './scenarios/private-events.scenario';
+import type { Scenario } from './scenarios/scenario';
+import { wholePathScenario } from './scenarios/whole-path.scenario';
+
+/*
+ * `npm run bench [-- --scenario=N[,M]] [--scale=F] [--profile]`: runs the scenarios against
+ * the built gateway (dist/apps/gateway) and the baseline in the same run, prints one summary
+ * line per scenario and writes tmp/bench/<n>-<name>.json plus tmp/bench/summary.md.
+ */
+const SCENARIOS: Scenario[] = [marketFanoutScenario, hotRoomScenario, privateEventsScenario, idleConnectionsScenario, wholePathScenario];
+
+async function main(): Promise<void> {
+  const args = parseBenchArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(BENCH_USAGE);
+    return;
+  }
+  const root = findWorkspaceRoot();
+  const outDir = path.resolve(root, args.outDir);
+  mkdirSync(outDir, { recursive: true });
+  const fileLimit = raiseFileLimit(65536);
+  const machine = machineInfo();
+  const cores = planCores(machine.nproc);
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  log(`bench: ${machine.nproc} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.loadAverage.join(' ')}`);
+  log(`bench: server on core ${cores.server}, generator/Redis/runner on ${cores.rest}${cores.pinned ? '' : ' (not pinned)'}; open files ${fileLimit}; scale ${args.scale}`);
+  pinProcess(process.pid, cores.rest, cores);
+
+  const redis = await startRedisServer();
+  const probe = new Redis({ host: redis.host, port: redis.port, lazyConnect: true });
+  await probe.connect();
+  const redisPid = Number(/process_id:(\d+)/.exec(await probe.info('server'))?.[1] ?? 0);
+  await probe.quit();
+  pinProcess(redisPid, cores.rest, cores);
+  const profileDir = args.profile ? path.join(outDir, 'profiles') : undefined;
+  const generator = await LoadGeneratorHandle.start({ profileDir });
+  pinProcess(generator.pid, cores.rest, cores);
+
+  const context: BenchContext = {
+    machine,
+    cores,
+    launch: { cores, profileDir },
+    scale: args.scale,
+    redis: { host: redis.host, port: redis.port, pid: redisPid },
+    generator,
+    sourceAddresses: Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 2}`),
+    log,
+  };
+  const summaries: string[] = [];
+  const markdown: string[] = [];
+  let failed = false;
+  try {
+    for (const scenario of SCENARIOS.filter((item) => args.scenarios.length === 0 || args.scenarios.includes(item.id))) {
+      log(`\n[${scenario.id}] ${scenario.title}`);
+      const started = Date.now();
+      try {
+        const outcome = await scenario.run(context);
+        const file = path.join(outDir, `${scenario.id}-${scenario.name}.json`);
+        const body = {
+          scenario: scenario.id,
+          name: scenario.name,
+          title: scenario.title,
+          command: `npm run bench -- --scenario=${scenario.id}${args.scale !== 1 ? ` --scale=${args.scale}` : ''}`,
+          machine,
+          cores,
+          scale: args.scale,
+          durationSec: Math.round((Date.now() - started) / 1000),
+          ...outcome.data,
+          summary: outcome.summary,
+        };
+        writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);
+        summaries.push(outcome.summary);
+        markdown.push(...outcome.markdown);
+        log(outcome.summary);
+      } catch (error) {
+        failed = true;
+        const message = `scenario ${scenario.id} ${scenario.name} failed: ${(error as Error).stack ?? String(error)}`;
+        summaries.push(message);
+        log(message);
+      }
+    }
+  } finally {
+    await generator.stop();
+    await redis.stop();
+  }
+  writeFileSync(
+    path.join(outDir, 'summary.md'),
+    [
+      `Run of ${machine.date}: ${machine.nproc} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, load average at start ${machine.loadAverage.join(' ')}`,
+      '',
+      '| scenario | load | gateway | baseline | gateway / baseline | target |',
+      '|---|---|---|---|---|---|',
+      ...markdown,
+      '',
+    ].join('\n'),
+  );
+  log(`\nsummary (JSON and summary.md in ${path.relative(root, outDir)}/):`);
+  summaries.forEach((line) => log(line));
+  if (failed) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,127 @@
+import WebSocket from 'ws';
+import { PONG_FRAME, classifyFrame, connectFrame, eventFrame } from '../lib/socket-io-wire';
+
+export interface LeanClientOptions {
+  url: string;
+  auth?: Record<string, unknown>;
+  /** Source address to bind (spreads connections over 127.0.0.x to avoid port exhaustion). */
+  localAddress?: string;
+  timeoutMs: number;
+  /** Every EVENT frame; called with the raw frame so the caller decodes only what it needs. */
+  onEvent: (client: LeanClient, frame: Buffer) => void;
+  onClose: (client: LeanClient) => void;
+}
+
+interface PendingAck {
+  resolve: (args: unknown[]) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * A Socket.IO client of a few dozen lines on `ws`: handshake, CONNECT with auth, events with
+ * acks, pings answered. Per-room sequence state lives on the instance for the generator.
+ */
+export class LeanClient {
+  readonly lastSeq = new Map<string, number>();
+  private ws: WebSocket | undefined;
+  private nextAckId = 0;
+  private readonly pending = new Map<number, PendingAck>();
+  private open = false;
+
+  constructor(private readonly options: LeanClientOptions) {}
+
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  connect(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(this.options.url, {
+        perMessageDeflate: false,
+        skipUTF8Validation: true,
+        handshakeTimeout: this.options.timeoutMs,
+        localAddress: this.options.localAddress,
+      });
+      this.ws = ws;
+      let settled = false;
+      const settle = (error?: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (error) {
+          ws.terminate();
+          reject(error);
+        } else resolve();
+      };
+      const timer = setTimeout(() => settle(new Error('connect timed out')), this.options.timeoutMs);
+      ws.on('message', (data: Buffer) => {
+        const first = data[0];
+        // Fast path: data events dominate; everything else is classified.
+        if (first === 52 && data[1] === 50) return this.options.onEvent(this, data);
+        const frame = classifyFrame(data);
+        switch (frame.kind) {
+          case 'ping':
+            ws.send(PONG_FRAME);
+            return;
+          case 'open':
+            ws.send(connectFrame(this.options.auth));
+            return;
+          case 'connected':
+            this.open = true;
+            settle();
+            return;
+          case 'connect_error':
+            settle(new Error(`refused: ${frame.message}`));
+            return;
+          case 'ack': {
+            const pending = this.pending.get(frame.id);
+            if (!pending) return;
+            this.pending.delete(frame.id);
+            clearTimeout(pending.timer);
+            pending.resolve(frame.args);
+            return;
+          }
+          case 'close':
+          case 'disconnect':
+            ws.close();
+            return;
+          default:
+            return;
+        }
+      });
+      ws.on('error', (error: Error) => settle(error));
+      ws.on('close', () => {
+        const wasOpen = this.open;
+        this.open = false;
+        settle(new Error('closed during connect'));
+        for (const [id, pending] of this.pending) {
+          clearTimeout(pending.timer);
+          pending.reject(new Error('connection closed'));
+          this.pending.delete(id);
+        }
+        if (wasOpen) this.options.onClose(this);
+      });
+    });
+  }
+
+  /** Emits `event` with an ack callback and resolves with the ack's first argument. */
+  request(event: string, payload: unknown, timeoutMs = this.options.timeoutMs): Promise<unknown> {
+    const ws = this.ws;
+    if (!ws || !this.open) return Promise.reject(new Error('not connected'));
+    const id = this.nextAckId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`no ack to ${event} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, { resolve: (args) => resolve(args[0]), reject, timer });
+      ws.send(eventFrame(event, payload, id));
+    });
+  }
+
+  close(): void {
+    this.open = false;
+    this.ws?.terminate();
+  }
+}

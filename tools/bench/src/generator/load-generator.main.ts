@@ -1,0 +1,193 @@
+import { LatencyHistogram } from '../lib/latency-histogram';
+import { engineIoUrl, preciseNowMs, readBatchHeads, readDeliveryHead, type DeliveryHead } from '../lib/socket-io-wire';
+import type {
+  ConnectCommand,
+  ConnectResult,
+  GeneratorCommand,
+  GeneratorReply,
+  GeneratorRequest,
+  GeneratorStats,
+} from './generator-protocol';
+import { LeanClient } from './lean-client';
+
+/*
+ * The load generator: its own process (forked by the runner, pinned to other cores than the
+ * server), holding many lean Socket.IO clients. For every delivered data event it records
+ * the latency from the producer's send time (carried in the event id) to receipt, and checks
+ * per-room seq continuity per client. Commands and results travel over the IPC channel.
+ */
+
+const DATA_EVENTS = new Set(['price_update', 'order_book_update', 'trade_notification', 'portfolio_update', 'system_alert']);
+
+const histogram = new LatencyHistogram();
+let clients: LeanClient[] = [];
+let received = 0;
+let gaps = 0;
+let outOfOrder = 0;
+let untimed = 0;
+let disconnects = 0;
+let snapshots = 0;
+let perRoom = new Map<string, number>();
+// Per update, keyed by its send time (unique per producer): first and last receipt, count.
+let updates: Map<number, [number, number, number, number]> | undefined;
+const members = new Map<string, number>();
+
+function onEvent(client: LeanClient, frame: Buffer): void {
+  const nowUs = preciseNowMs() * 1000;
+  const batch = readBatchHeads(frame);
+  if (batch) {
+    for (const head of batch) onDelivery(client, head, nowUs);
+    return;
+  }
+  const head = readDeliveryHead(frame);
+  if (head) onDelivery(client, head, nowUs);
+}
+
+function onDelivery(client: LeanClient, head: DeliveryHead, nowUs: number): void {
+  if (!DATA_EVENTS.has(head.event)) {
+    // A slow socket's market data was conflated: it skipped updates and resyncs from here.
+    if (head.event === 'snapshot' && head.seq > 0) {
+      snapshots++;
+      client.lastSeq.set(head.room, head.seq);
+    }
+    return;
+  }
+  received++;
+  perRoom.set(head.room, (perRoom.get(head.room) ?? 0) + 1);
+  if (Number.isNaN(head.sentUs)) untimed++;
+  else {
+    histogram.record(nowUs - head.sentUs);
+    if (updates) {
+      const entry = updates.get(head.sentUs);
+      if (entry) {
+        entry[2] = nowUs;
+        entry[3]++;
+      } else updates.set(head.sentUs, [head.sentUs, nowUs, nowUs, 1]);
+    }
+  }
+  if (head.seq > 0) {
+    const last = client.lastSeq.get(head.room) ?? 0;
+    if (last > 0) {
+      if (head.seq <= last) outOfOrder++;
+      else gaps += head.seq - last - 1;
+    }
+    if (head.seq > last) client.lastSeq.set(head.room, head.seq);
+  }
+}
+
+function onClose(client: LeanClient): void {
+  disconnects++;
+  for (const room of client.lastSeq.keys()) members.set(room, (members.get(room) ?? 1) - 1);
+}
+
+async function connectAll(command: ConnectCommand): Promise<ConnectResult> {
+  const started = Date.now();
+  const url = engineIoUrl(command.url);
+  const errors = new Set<string>();
+  let connected = 0;
+  let failed = 0;
+  let joinFailures = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < command.clients.length) {
+      const index = next++;
+      const plan = command.clients[index];
+      const client = new LeanClient({
+        url,
+        // The gateway is measured as the SDK uses it: with batched delivery.
+        auth: command.batch ? { ...(plan.token ? { token: plan.token } : {}), batch: true } : plan.token ? { token: plan.token } : undefined,
+        localAddress: command.sourceAddresses[index % command.sourceAddresses.length],
+        timeoutMs: command.timeoutMs,
+        onEvent,
+        onClose,
+      });
+      try {
+        await client.connect();
+      } catch (error) {
+        failed++;
+        if (errors.size < 5) errors.add((error as Error).message);
+        continue;
+      }
+      connected++;
+      clients.push(client);
+      type JoinAck = { ok?: boolean; seq?: number; error?: { message?: string } };
+      const acks = await Promise.all(
+        plan.rooms.map((room) =>
+          client.request('join_room', { room }).then(
+            (ack) => ({ room, ack: ack as JoinAck }),
+            (error: Error) => ({ room, ack: { ok: false, error: { message: error.message } } as JoinAck }),
+          ),
+        ),
+      );
+      for (const { room, ack } of acks) {
+        if (!ack.ok) {
+          joinFailures++;
+          if (errors.size < 5) errors.add(`join ${room}: ${ack.error?.message ?? 'refused'}`);
+          continue;
+        }
+        // The gateway's ack carries the room's seq: the next event must be seq + 1.
+        client.lastSeq.set(room, typeof ack.seq === 'number' ? ack.seq : 0);
+        members.set(room, (members.get(room) ?? 0) + 1);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, command.concurrency) }, worker));
+  return { connected, failed, joinFailures, durationMs: Date.now() - started, errors: [...errors] };
+}
+
+function stats(): GeneratorStats {
+  return {
+    received,
+    perRoom: Object.fromEntries(perRoom),
+    members: Object.fromEntries(members),
+    gaps,
+    outOfOrder,
+    untimed,
+    histogram: histogram.toData(),
+    openClients: clients.filter((client) => client.isOpen).length,
+    disconnects,
+    snapshots,
+    updates: updates ? [...updates.values()] : undefined,
+  };
+}
+
+function reset(trackUpdates: boolean): void {
+  updates = trackUpdates ? new Map() : undefined;
+  histogram.reset();
+  received = 0;
+  gaps = 0;
+  outOfOrder = 0;
+  untimed = 0;
+  disconnects = 0;
+  snapshots = 0;
+  perRoom = new Map();
+}
+
+async function handle(command: GeneratorCommand): Promise<unknown> {
+  switch (command.type) {
+    case 'connect':
+      return connectAll(command);
+    case 'reset':
+      reset(command.trackUpdates === true);
+      return null;
+    case 'progress':
+      return { received };
+    case 'stats':
+      return stats();
+    case 'close':
+      for (const client of clients) client.close();
+      clients = [];
+      members.clear();
+      return null;
+  }
+}
+
+process.on('message', (message: GeneratorRequest) => {
+  handle(message.command).then(
+    (result) => process.send?.({ id: message.id, ok: true, result } as GeneratorReply),
+    (error: Error) => process.send?.({ id: message.id, ok: false, error: error.message } as GeneratorReply),
+  );
+});
+// The runner owns us: when its IPC channel goes, so do we.
+process.on('disconnect', () => process.exit(0));
+process.send?.({ id: -1, ok: true, result: null } as GeneratorReply);

@@ -1,0 +1,52 @@
+import type { StepResult } from './rate-step';
+import { marginalCost, passes, saturationOf } from './ramp';
+
+function step(offeredPerSec: number, serverPercent: number, overrides: Partial<StepResult> = {}): StepResult {
+  return {
+    targetRate: 1,
+    publishedRate: 1,
+    published: 1,
+    skippedBySource: 0,
+    expectedDeliveries: offeredPerSec * 3,
+    delivered: offeredPerSec * 3,
+    offeredPerSec,
+    deliveredPerSec: offeredPerSec,
+    lost: 0,
+    gaps: 0,
+    outOfOrder: 0,
+    snapshots: 0,
+    disconnects: 0,
+    latency: { count: 100, minMs: 1, meanMs: 2, p50Ms: 2, p90Ms: 3, p99Ms: 5, p999Ms: 6, maxMs: 7 },
+    cpu: { perProcess: { gateway: serverPercent, generator: 30 }, machine: serverPercent + 40, others: 5, seconds: 3 },
+    cpuUsPerMessage: {},
+    sendMs: 3000,
+    drainMs: 10,
+    ...overrides,
+  };
+}
+
+describe('ramp verdicts', () => {
+  it('passes a step only within the latency limit, with nothing lost and not cut short', () => {
+    expect(passes(step(1000, 10), 100)).toBe(true);
+    expect(passes(step(1000, 10, { lost: 1 }), 100)).toBe(false);
+    expect(passes(step(1000, 10, { cutShort: 'backlog' }), 100)).toBe(false);
+    expect(passes(step(1000, 10, { latency: { ...step(1, 1).latency, p99Ms: 101 } }), 100)).toBe(false);
+  });
+
+  it('measures the CPU cost per message as the slope, not charging idle cost to messages', () => {
+    // 5 % of a core idle, plus 20 µs per message.
+    const steps = [10_000, 20_000, 40_000].map((rate) => step(rate, 5 + (rate * 20) / 1e4));
+    expect(marginalCost(steps, 'gateway', 100)).toEqual({ usPerMessage: 20, idleCores: 0.05 });
+    expect(marginalCost(steps.slice(0, 1), 'gateway', 100)).toBeUndefined();
+  });
+
+  it('names the process that ran out of CPU, so a busy generator or machine is not taken for the server', () => {
+    expect(saturationOf(step(1, 95), 'gateway')).toMatch(/^gateway CPU saturated/);
+    expect(saturationOf(step(1, 50, { cpu: { perProcess: { gateway: 50, generator: 97 }, machine: 160, others: 0, seconds: 3 } }), 'gateway')).toMatch(
+      /^generator CPU saturated/,
+    );
+    expect(saturationOf(step(1, 50, { cpu: { perProcess: { gateway: 50, generator: 40 }, machine: 195, others: 100, seconds: 3 } }), 'gateway')).toMatch(
+      /^machine saturated/,
+    );
+  });
+});

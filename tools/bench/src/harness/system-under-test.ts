@@ -1,0 +1,143 @@
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { startAppProcess } from '@moonx-farm/test-env';
+import { pinProcess, type CorePlan } from '../lib/core-pinning';
+
+/** A server the generator talks to: the real gateway or the baseline. */
+export interface SystemUnderTest {
+  kind: 'gateway' | 'baseline';
+  url: string;
+  pid: number;
+  /** Other processes that belong to it (ingest in scenario 5), by name. */
+  helpers: Record<string, number>;
+  stop(): Promise<void>;
+}
+
+export interface LaunchContext {
+  cores: CorePlan;
+  /** Directory for --cpu-prof output, when profiling. */
+  profileDir?: string;
+}
+
+export const BENCH_JWT_SECRET = 'bench-secret-with-at-least-32-characters!';
+
+/** NODE_OPTIONS may not carry --cpu-prof, so servers are profiled by a preloaded inspector session. */
+function profileEnv(context: LaunchContext, name: string): Record<string, string> {
+  if (!context.profileDir) return {};
+  return {
+    NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile-preload.js')}`,
+    BENCH_CPU_PROFILE_DIR: context.profileDir,
+    BENCH_CPU_PROFILE_NAME: name,
+  };
+}
+
+/*
+ * Production defaults except where one load-generating machine differs from real traffic:
+ * every client comes from a handful of 127.0.0.x addresses (per-IP and per-replica connection
+ * caps raised to fit 19,000), and the rooms' symbols are configured up front.
+ */
+export const GATEWAY_BENCH_ENV = {
+  ALLOW_ANONYMOUS: 'true',
+  MAX_CONNECTIONS: '25000',
+  MAX_CONNECTIONS_PER_IP: '25000',
+  DRAIN_WINDOW_MS: '1000',
+  LOG_LEVEL: 'warn',
+};
+
+/**
+ * The real gateway, `node dist/apps/gateway/main.js`, on its own core. With `authBridge` the
+ * auth bridge app is started too (the gateway verifies tokens through it, over Redis); it
+ * shares the generator's cores.
+ */
+export async function startGateway(
+  context: LaunchContext,
+  redis: { host: string; port: number },
+  options: { knownSymbols?: string[]; authBridge?: boolean } = {},
+): Promise<SystemUnderTest> {
+  const redisEnv = { REDIS_HOST: redis.host, REDIS_PORT: String(redis.port) };
+  const bridge = options.authBridge
+    ? await startAppProcess('auth-bridge', { portVariable: 'AUTH_BRIDGE_PORT', readyPath: '/ready', env: { ...redisEnv, JWT_SECRET: BENCH_JWT_SECRET, LOG_LEVEL: 'warn' } })
+    : undefined;
+  if (bridge) pinProcess(bridge.process.pid, context.cores.rest, context.cores);
+  const app = await startAppProcess('gateway', {
+    portVariable: 'WEBSOCKET_GATEWAY_PORT',
+    env: {
+      ...redisEnv,
+      ...GATEWAY_BENCH_ENV,
+      KNOWN_SYMBOLS: (options.knownSymbols ?? []).join(','),
+      ...profileEnv(context, 'gateway'),
+    },
+  });
+  pinProcess(app.process.pid, context.cores.server, context.cores);
+  return {
+    kind: 'gateway',
+    url: app.url,
+    pid: app.process.pid,
+    helpers: bridge ? { 'auth-bridge': bridge.process.pid } : {},
+    stop: async () => {
+      await app.stop();
+      await bridge?.stop();
+    },
+  };
+}
+
+/** The real ingest app for scenario 5; it shares the generator's cores. */
+export async function startIngest(
+  context: LaunchContext,
+  redis: { host: string; port: number },
+  kafkaBrokers: string,
+  groupId: string,
+): Promise<{ pid: number; stop(): Promise<void> }> {
+  const app = await startAppProcess('ingest', {
+    portVariable: 'INGEST_HTTP_PORT',
+    readyPath: '/ready',
+    readyTimeoutMs: 30000,
+    env: {
+      REDIS_HOST: redis.host,
+      REDIS_PORT: String(redis.port),
+      KAFKA_BROKERS: kafkaBrokers,
+      KAFKA_GROUP_ID: groupId,
+      KAFKA_MAX_WAIT_MS: '5',
+      KAFKA_SESSION_TIMEOUT: '6000',
+      KAFKA_HEARTBEAT_INTERVAL: '1000',
+      LOG_LEVEL: 'warn',
+      ...profileEnv(context, 'ingest'),
+    },
+  });
+  pinProcess(app.process.pid, context.cores.rest, context.cores);
+  return { pid: app.process.pid, stop: async () => void (await app.stop()) };
+}
+
+/** A baseline server built beside the runner (baseline-redis.js or baseline-kafka.js). */
+export async function startBaseline(context: LaunchContext, script: 'baseline-redis' | 'baseline-kafka', env: Record<string, string>): Promise<SystemUnderTest> {
+  const child = fork(path.join(__dirname, `${script}.js`), [], {
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', NODE_ENV: 'production', JWT_SECRET: BENCH_JWT_SECRET, ...env, ...profileEnv(context, script) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} not ready in 30 s`)), 30000);
+    child.once('message', (message: { port: number }) => {
+      clearTimeout(timer);
+      resolve(message.port);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited during start (${code})`));
+    });
+  });
+  pinProcess(child.pid ?? 0, context.cores.server, context.cores);
+  return {
+    kind: 'baseline',
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid ?? 0,
+    helpers: {},
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+
+/*
+ * CPU and memory of the processes in a run, read from /proc so that the gateway (not our
+ * code) is measured the same way as the generator and the baseline. CPU is reported as a
+ * percentage of one core: 100 means one core fully busy.
+ */
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** utime + stime of a process (all its threads), in seconds; NaN when it is gone. */
+export function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may hold spaces; fields count from after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Resident set size in bytes; NaN when it is gone. */
+export function rssBytesOf(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(status);
+    return match ? Number(match[1]) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Busy CPU seconds of the whole machine (all cores) since boot. */
+export function machineBusySeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS;
+}
+
+export interface CpuWindow {
+  /** Per named process, % of one core over the window. */
+  perProcess: Record<string, number>;
+  /** Whole machine, % of one core (200 = both of two cores busy). */
+  machine: number;
+  /** Machine minus our processes: other work sharing the machine, % of one core. */
+  others: number;
+  seconds: number;
+}
+
+/** Measures CPU of named processes between start() and stop(). */
+export class CpuMeter {
+  private startedAt = 0;
+  private startMachine = 0;
+  private readonly startCpu = new Map<string, number>();
+
+  constructor(private readonly pids: () => Record<string, number>) {}
+
+  start(): void {
+    this.startedAt = performance.now();
+    this.startMachine = machineBusySeconds();
+    this.startCpu.clear();
+    for (const [name, pid] of Object.entries(this.pids())) this.startCpu.set(name, cpuSecondsOf(pid));
+  }
+
+  stop(): CpuWindow {
+    const seconds = (performance.now() - this.startedAt) / 1000;
+    const percent = (cpu: number) => Math.round((cpu / seconds) * 1000) / 10;
+    const perProcess: Record<string, number> = {};
+    let ours = 0;
+    for (const [name, pid] of Object.entries(this.pids())) {
+      const used = cpuSecondsOf(pid) - (this.startCpu.get(name) ?? NaN);
+      perProcess[name] = percent(used);
+      if (Number.isFinite(used)) ours += used;
+    }
+    const machine = machineBusySeconds() - this.startMachine;
+    return { perProcess, machine: percent(machine), others: percent(Math.max(0, machine - ours)), seconds };
+  }
+}
+
+export interface MachineInfo {
+  date: string;
+  nproc: number;
+  cpuModel: string;
+  memoryGiB: number;
+  node: string;
+  kernel: string;
+  loadAverage: number[];
+}
+
+export function machineInfo(): MachineInfo {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? 'unknown';
+  let nproc = os.cpus().length;
+  try {
+    nproc = Number(execFileSync('nproc', { encoding: 'utf8' }).trim());
+  } catch {
+    // os.cpus() it is
+  }
+  return {
+    date: new Date().toISOString(),
+    nproc,
+    cpuModel: model,
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    kernel: os.release(),
+    loadAverage: os.loadavg().map((value) => Math.round(value * 100) / 100),
+  };
+}
+
+/** Pids of our direct children whose command name starts with `prefix` (e.g. the Kafka test broker). */
+export function childPidsNamed(prefix: string, parent = process.pid): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent && name.startsWith(prefix)) found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
