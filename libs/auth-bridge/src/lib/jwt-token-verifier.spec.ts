@@ -63,8 +63,9 @@ describe('JwtTokenVerifier with a shared secret (HS256)', () => {
   it('accepts a good token and reports its user and expiry', async () => {
     const token = await issueHmacToken(settings, 'user-1', { expiresInSec: 120 });
     const verdict = await verifier.verify(token);
-    expect(verdict).toEqual({ ok: true, token: { userId: 'user-1', expiresAt: expect.any(Number) } });
+    expect(verdict).toEqual({ ok: true, token: { userId: 'user-1', expiresAt: expect.any(Number), issuedAt: expect.any(Number) } });
     if (verdict.ok) expect(Math.abs(verdict.token.expiresAt - (Date.now() + 120_000))).toBeLessThan(2000);
+    if (verdict.ok) expect(Math.abs((verdict.token.issuedAt ?? 0) - Date.now())).toBeLessThan(2000);
   });
 
   it.each([
