@@ -133,6 +133,18 @@ describe('BookChannel: a local book kept correct from snapshot and deltas', () =
     expect(resyncs.map((resync) => resync.reason)).toEqual(['checksum', 'gap']);
   });
 
+  it('a second drop while the resuming join is in flight still resumes onto the book it had', () => {
+    channel.onDisconnected();
+    channel.join(true);
+    channel.onDisconnected(); // dropped again before the ack
+    channel.join(true);
+    host.answer({ ok: true, room: ROOM, seq: 10, resumed: true, replayed: 1 });
+    expect(channel.isSynced).toBe(true);
+    channel.receive(bookMessage(11, 'delta', [['98', '0']], [], { bids: [['99', '1']], asks: [['101', '1'], ['102', '2']] }));
+    expect(views.at(-1)).toMatchObject({ seq: 11, isSynced: true, checksumVerified: true });
+    expect(resyncs).toEqual([]);
+  });
+
   it('when history no longer reaches back, takes the fresh snapshot of the ack', () => {
     channel.onDisconnected();
     channel.join(true);

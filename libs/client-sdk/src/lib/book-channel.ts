@@ -94,7 +94,9 @@ export class BookChannel extends RoomChannel<OrderBookView, OrderBookEvents> {
 
   protected override whileDisconnected(): void {
     // A book that no longer receives updates is not in sync; a resumed join restores it.
-    this.syncedBeforeDisconnect = this.state === 'subscribed' && this.isSynced;
+    // Only a live room records whether it was in sync: a drop during a resuming join keeps
+    // the record of the last drop, since the book has not changed since.
+    if (this.state === 'subscribed') this.syncedBeforeDisconnect = this.isSynced;
     if (!this.isSynced) return;
     this.isSynced = false;
     this.events.emit('update', this.view());
@@ -102,6 +104,7 @@ export class BookChannel extends RoomChannel<OrderBookView, OrderBookEvents> {
 
   protected override beforeRecover(reason: 'gap' | 'checksum'): void {
     this.isSynced = false;
+    this.syncedBeforeDisconnect = false;
     this.checksumVerified = false;
     this.events.emit('resync', { symbol: this.symbol, reason });
   }
