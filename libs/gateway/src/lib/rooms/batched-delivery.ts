@@ -18,14 +18,16 @@ export class BatchedDelivery {
 
   constructor(private readonly windowMs = 0) {}
 
-  /** Queues an update for the room's batch-mode sockets; returns how many will get it. */
-  enqueue(server: Server, room: string, eventName: string, payloadJson: string, excluded: readonly string[]): number {
+  /**
+   * Queues an update (`packetBody`: the event as `["name",payload]`) for the room's
+   * batch-mode sockets; returns how many will get it.
+   */
+  enqueue(server: Server, room: string, packetBody: string, excluded: readonly string[]): number {
     const adapter = server.sockets.adapter;
     const members = adapter.rooms.get(room);
     const batchMembers = adapter.rooms.get(BATCH_ROOM);
     if (!members || !batchMembers) return 0;
     const [small, large] = members.size <= batchMembers.size ? [members, batchMembers] : [batchMembers, members];
-    const item = `[${JSON.stringify(eventName)},${payloadJson}]`;
     let queued = 0;
     for (const id of small) {
       if (!large.has(id)) continue;
@@ -38,7 +40,7 @@ export class BatchedDelivery {
         entry = { socket, items: [] };
         this.pending.set(id, entry);
       }
-      entry.items.push(item);
+      entry.items.push(packetBody);
       queued++;
     }
     if (queued > 0 && !this.scheduled) {

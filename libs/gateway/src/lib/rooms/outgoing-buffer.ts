@@ -1,8 +1,22 @@
 import type { Socket } from 'socket.io';
 
-interface EngineSocketInternals {
+/** The Engine.IO / ws internals the fan-out reads (not in their type declarations). */
+export interface EngineSocketInternals {
+  readyState?: string;
   writeBuffer?: { data?: unknown }[];
-  transport?: { socket?: { bufferedAmount?: number } };
+  transport?: {
+    writable?: boolean;
+    socket?: {
+      readyState?: number;
+      bufferedAmount?: number;
+      _socket?: { write(data: Buffer): boolean; destroyed: boolean };
+      _sender?: { _bufferedBytes: number };
+    };
+  };
+}
+
+export function engineOf(socket: Pick<Socket, 'conn'>): EngineSocketInternals {
+  return socket.conn as unknown as EngineSocketInternals;
 }
 
 /**
@@ -11,7 +25,7 @@ interface EngineSocketInternals {
  * Engine.IO / ws internals; both are read defensively.
  */
 export function outgoingBytes(socket: Pick<Socket, 'conn'>): number {
-  const engine = socket.conn as unknown as EngineSocketInternals;
+  const engine = engineOf(socket);
   let bytes = engine.transport?.socket?.bufferedAmount ?? 0;
   for (const packet of engine.writeBuffer ?? []) bytes += typeof packet.data === 'string' ? packet.data.length : 64;
   return bytes;

@@ -118,8 +118,10 @@ export class RoomFanoutService implements OnModuleDestroy {
     // local: every replica with members gets the room's channel itself; nothing to relay.
     const paused = pausedRoomOf(room);
     const excluded = [skipRoomOf(envelope.type), paused];
-    writeToRoom(server, room, eventName, envelope.payload, [...excluded, BATCH_ROOM]);
-    this.batched.enqueue(server, room, eventName, JSON.stringify(envelope.payload), excluded);
+    // The event packet body `["name",payload]`, serialised once for both delivery paths.
+    const packetBody = JSON.stringify([eventName, envelope.payload]);
+    writeToRoom(server, room, packetBody, eventName, envelope.payload, [...excluded, BATCH_ROOM]);
+    this.batched.enqueue(server, room, packetBody, excluded);
     const rooms = server.sockets.adapter.rooms;
     const conflated = rooms.get(paused)?.size ?? 0;
     this.messages.inc({ event: eventName }, (rooms.get(room)?.size ?? 0) - conflated);

@@ -1,5 +1,6 @@
 import type { Server, Socket } from 'socket.io';
 import WebSocket from 'ws';
+import { engineOf } from './outgoing-buffer';
 
 interface FrameOptions {
   readOnly: boolean;
@@ -11,15 +12,6 @@ interface FrameOptions {
 /** ws's frame builder (what Socket.IO's own broadcast pre-encoding uses); not in ws's type declarations. */
 const { Sender } = WebSocket as unknown as { Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] } };
 
-interface EngineInternals {
-  readyState: string;
-  writeBuffer: unknown[];
-  transport: {
-    writable: boolean;
-    socket?: { readyState: number; _socket?: { write(data: Buffer): boolean; destroyed: boolean }; _sender?: { _bufferedBytes: number } };
-  };
-}
-
 /**
  * Writes one update to every local member of a room, framing it ONCE: the WebSocket frame of
  * `42["event",payload]` is built a single time and the same bytes are written straight to
@@ -29,24 +21,29 @@ interface EngineInternals {
  * The shortcut is taken only when nothing of that socket is queued above the TCP socket
  * (Engine.IO's write buffer empty, its transport writable, ws's sender idle), so frames can
  * never overtake each other; otherwise the update goes the ordinary way, into the same queue.
- * These are Engine.IO / ws internals, read defensively.
+ * These are Engine.IO / ws internals (see outgoing-buffer.ts), read defensively.
  */
-export function writeToRoom(server: Server, room: string, eventName: string, payload: unknown, excluded: readonly string[]): number {
+export function writeToRoom(
+  server: Server,
+  room: string,
+  packetBody: string,
+  eventName: string,
+  payload: unknown,
+  excluded: readonly string[],
+): number {
   const adapter = server.sockets.adapter;
   const members = adapter.rooms.get(room);
   if (!members || members.size === 0) return 0;
   let frame: Buffer | undefined;
-  let json: string | undefined;
   let delivered = 0;
   for (const id of members) {
     const joined = adapter.sids.get(id);
     if (joined && excluded.some((name) => joined.has(name))) continue;
     const socket = server.sockets.sockets.get(id);
     if (!socket) continue;
-    json ??= JSON.stringify([eventName, payload]);
     const tcp = directPath(socket);
     if (tcp) {
-      frame ??= textFrame(`42${json}`);
+      frame ??= textFrame(`42${packetBody}`);
       tcp.write(frame);
     } else {
       (socket.emit as (event: string, data: unknown) => boolean)(eventName, payload);
@@ -63,13 +60,13 @@ export function textFrame(packet: string): Buffer {
 
 /** The socket's TCP stream when nothing of it is queued above TCP; else undefined. */
 export function directPath(socket: Socket): { write(data: Buffer): boolean } | undefined {
-  const engine = socket.conn as unknown as EngineInternals;
+  const engine = engineOf(socket);
   const ws = engine.transport?.socket;
   const tcp = ws?._socket;
   if (
     engine.readyState !== 'open' ||
-    !engine.transport.writable ||
-    engine.writeBuffer.length > 0 ||
+    engine.transport?.writable !== true ||
+    (engine.writeBuffer?.length ?? 1) > 0 ||
     ws?.readyState !== 1 ||
     (ws._sender?._bufferedBytes ?? 1) > 0 ||
     !tcp ||
