@@ -30,61 +30,95 @@ const KNOWN_EVENTS: ReadonlySet<string> = new Set(['join_room', 'leave_room', 's
 export class ClientRequestHandler {
   private readonly logger = new Logger('ClientRequests');
 
+  /**
+   * Sockets that have sent a control message have a rate-limit bucket; idle ones do not. A
+   * bucket starts full, so making it at the first request limits exactly as one made at connect.
+   */
+  private readonly limiters = new WeakMap<GatewaySocket, ControlRateLimiter>();
+  /**
+   * The one listener every socket shares (Socket.IO calls it with the socket as `this`):
+   * per-socket closures, listener entries and a bucket each cost about a kilobyte per idle
+   * connection.
+   */
+  private readonly receiver: (this: GatewaySocket, event: unknown, ...args: unknown[]) => void;
+
   constructor(
     private readonly joins: RoomJoinService,
     private readonly lifecycle: SocketLifecycleService,
     @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
     @InjectMetric(GATEWAY_METRICS.rejectedRequests) private readonly rejected: Counter<'code'>,
-  ) {}
+  ) {
+    const receive = (socket: GatewaySocket, event: unknown, args: unknown[]) => this.receive(socket, event, args);
+    this.receiver = function (this: GatewaySocket, event: unknown, ...args: unknown[]) {
+      receive(this, event, args);
+    };
+  }
 
   bind(socket: GatewaySocket): void {
-    const limiter = new ControlRateLimiter(this.options.controlRatePerSec, this.options.controlBurst);
-    const counting = (reply: Reply): Reply => (body) => {
+    socket.onAny(this.receiver);
+  }
+
+  private receive(socket: GatewaySocket, event: unknown, args: unknown[]): void {
+    if (typeof event === 'string' && KNOWN_EVENTS.has(event)) return this.request(socket, event as ClientEventName, args);
+    // Unknown events get one reply like any request: in their ack when they bring one, else an
+    // `error` event. They cost a reply each, so they count against the same budget.
+    const last = args[args.length - 1];
+    const ack = typeof last === 'function' ? (last as (body: unknown) => void) : undefined;
+    const refusal = this.limited(socket) ?? errorReply(ErrorCode.INVALID_PAYLOAD, `unknown event "${String(event).slice(0, 40)}"`);
+    this.rejected.inc({ code: refusal.error.code });
+    if (ack) ack(refusal);
+    else socket.emit('error', refusal.error);
+  }
+
+  private request(socket: GatewaySocket, event: ClientEventName, args: unknown[]): void {
+    const channel = replyChannel(socket, event, args);
+    const reply = this.counting(channel.reply);
+    // ping is a heartbeat, not a control message: never limited, its payload ignored.
+    if (event === 'ping') return reply({ timestamp: Date.now() });
+    const refusal = this.limited(socket);
+    if (refusal) return reply(refusal);
+    if (channel.extraArgs) {
+      return reply(errorReply(ErrorCode.INVALID_PAYLOAD, `${event} takes one payload and an optional acknowledgement callback`));
+    }
+    Promise.resolve()
+      .then(() => this.handle(socket, event, channel.payload, reply))
+      .catch((error: Error) => {
+        this.logger.error(`${event} failed: ${error.message}`);
+        reply(errorReply(ErrorCode.INTERNAL_ERROR, 'internal error'));
+      });
+  }
+
+  private handle(socket: GatewaySocket, event: Exclude<ClientEventName, 'ping'>, payload: unknown, reply: Reply): Promise<void> | void {
+    switch (event) {
+      case 'join_room':
+        return this.join(socket, payload, reply);
+      case 'leave_room':
+        return this.leave(socket, payload, reply);
+      case 'subscribe':
+        return this.subscribe(socket, payload, reply);
+      case 'refresh_token':
+        return this.refresh(socket, payload, reply);
+    }
+  }
+
+  private counting(reply: Reply): Reply {
+    return (body) => {
       const error = (body as { ok?: boolean; error?: { code: ErrorCode } }).error;
       if (error) this.rejected.inc({ code: error.code });
       reply(body);
     };
-    /** The rate-limit refusal, or undefined when the request may go on. */
-    const limited = () => {
-      const waitMs = limiter.take();
-      return waitMs > 0 ? errorReply(ErrorCode.RATE_LIMITED, `too many requests; retry in ${waitMs} ms`, { retryAfterMs: waitMs }) : undefined;
-    };
-    const on = (event: ClientEventName, handle: (socket: GatewaySocket, payload: unknown, reply: Reply) => Promise<void> | void) => {
-      (socket.on as (name: string, listener: (...args: unknown[]) => void) => void)(event, (...args: unknown[]) => {
-        const channel = replyChannel(socket, event, args);
-        const reply = counting(channel.reply);
-        // ping is a heartbeat, not a control message: never limited, its payload ignored.
-        if (event === 'ping') return handle(socket, undefined, reply);
-        const refusal = limited();
-        if (refusal) return reply(refusal);
-        if (channel.extraArgs) {
-          return reply(errorReply(ErrorCode.INVALID_PAYLOAD, `${event} takes one payload and an optional acknowledgement callback`));
-        }
-        Promise.resolve()
-          .then(() => handle(socket, channel.payload, reply))
-          .catch((error: Error) => {
-            this.logger.error(`${event} failed: ${error.message}`);
-            reply(errorReply(ErrorCode.INTERNAL_ERROR, 'internal error'));
-          });
-      });
-    };
-    on('join_room', (s, payload, reply) => this.join(s, payload, reply));
-    on('leave_room', (s, payload, reply) => this.leave(s, payload, reply));
-    on('subscribe', (s, payload, reply) => this.subscribe(s, payload, reply));
-    on('refresh_token', (s, payload, reply) => this.refresh(s, payload, reply));
-    on('ping', (_s, _payload, reply) => reply({ timestamp: Date.now() }));
-    // Unknown events get one reply like any request: in their ack when they bring one, else an
-    // `error` event. They cost a reply each, so they count against the same budget.
-    socket.onAny((event: unknown, ...args: unknown[]) => {
-      if (typeof event === 'string' && KNOWN_EVENTS.has(event)) return;
-      const last = args[args.length - 1];
-      const ack = typeof last === 'function' ? (last as (body: unknown) => void) : undefined;
-      const refusal = limited() ?? errorReply(ErrorCode.INVALID_PAYLOAD, `unknown event "${String(event).slice(0, 40)}"`);
-      this.rejected.inc({ code: refusal.error.code });
-      if (ack) ack(refusal);
-      else socket.emit('error', refusal.error);
-    });
+  }
+
+  /** The rate-limit refusal, or undefined when the request may go on. */
+  private limited(socket: GatewaySocket) {
+    let limiter = this.limiters.get(socket);
+    if (!limiter) {
+      limiter = new ControlRateLimiter(this.options.controlRatePerSec, this.options.controlBurst);
+      this.limiters.set(socket, limiter);
+    }
+    const waitMs = limiter.take();
+    return waitMs > 0 ? errorReply(ErrorCode.RATE_LIMITED, `too many requests; retry in ${waitMs} ms`, { retryAfterMs: waitMs }) : undefined;
   }
 
   private async join(socket: GatewaySocket, payload: unknown, reply: Reply): Promise<void> {

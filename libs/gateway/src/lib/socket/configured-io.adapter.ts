@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
+import { releaseUpgradeRequests } from './upgrade-request-release';
 
 export interface SocketServerSettings {
   pingIntervalMs: number;
@@ -26,7 +27,7 @@ export class ConfiguredIoAdapter extends IoAdapter {
 
   override createIOServer(port: number, options?: ServerOptions): Server {
     const origin = this.settings.corsOrigins.includes('*') ? true : this.settings.corsOrigins;
-    return super.createIOServer(port, {
+    const server = super.createIOServer(port, {
       ...options,
       transports: ['websocket'],
       pingInterval: this.settings.pingIntervalMs,
@@ -36,5 +37,17 @@ export class ConfiguredIoAdapter extends IoAdapter {
       cors: { origin, methods: this.settings.corsMethods, credentials: this.settings.corsCredentials },
       serveClient: false,
     }) as Server;
+    releaseUpgradeRequests(server);
+    return server;
+  }
+
+  /**
+   * Nest builds a per-socket rxjs pipeline (about 1.5 KB per connection, kept as long as the
+   * socket lives) to tear down its message handlers on disconnect, even when a gateway has
+   * none. Ours has none: client events are bound by ClientRequestHandler.
+   */
+  override bindMessageHandlers(...args: Parameters<IoAdapter['bindMessageHandlers']>): void {
+    const [, handlers] = args;
+    if (handlers.length > 0) super.bindMessageHandlers(...args);
   }
 }
