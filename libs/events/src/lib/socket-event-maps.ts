@@ -105,8 +105,9 @@ export interface ServerToClientEvents {
   pong: (payload: PongPayload) => void;
   shutdown: (payload: ShutdownPayload) => void;
   /**
-   * Batched delivery (handshake `auth: { batch: true }`): the updates of one burst in one
-   * frame, each as [event name, message], in order. A lone update still comes as its own event.
+   * Batched delivery (handshake `auth: { batch: true }`): the updates a socket is owed, in one
+   * frame, each as [event name, message], grouped by room and each room's in seq order (rooms
+   * are independent streams). A lone update still comes as its own event.
    */
   batch: (items: BatchedItem[]) => void;
   /** Replies to requests sent without an ack callback. */

@@ -30,7 +30,8 @@ export const gatewayEnvShape = {
   SLOW_SOCKET_BYTES: intVar(1_048_576, 1024, 1_073_741_824),
   MAX_SOCKET_BUFFER_BYTES: intVar(8_388_608, 4096, 1_073_741_824),
   SLOW_SOCKET_CHECK_MS: intVar(100, 10, 60000),
-  BATCH_WINDOW_MS: intVar(5, 0, 1000),
+  BATCH_WINDOW_MS: intVar(0, 0, 1000),
+  BATCH_MAX_FRAMES_PER_SEC: intVar(100_000, 100, 10_000_000),
   AUTH_BRIDGE_TIMEOUT_MS: intVar(2000, 50, 60000),
   AUTH_BRIDGE_FAILURE_THRESHOLD: intVar(3, 1, 1000),
   AUTH_BRIDGE_RETRY_MS: intVar(5000, 100, 600000),
@@ -57,6 +58,7 @@ export function gatewayOptionsFrom(env: GatewayEnv & { NODE_ENV: string }, versi
     maxSocketBufferBytes: Math.max(env.MAX_SOCKET_BUFFER_BYTES, env.SLOW_SOCKET_BYTES),
     slowSocketCheckMs: env.SLOW_SOCKET_CHECK_MS,
     batchWindowMs: env.BATCH_WINDOW_MS,
+    batchMaxFramesPerSec: env.BATCH_MAX_FRAMES_PER_SEC,
     liveConsole: env.LIVE_CONSOLE_ENABLED && env.NODE_ENV !== 'production',
     version,
   };

@@ -28,8 +28,10 @@ export interface GatewayOptions {
   slowSocketCheckMs: number;
   /** Serve the live console at GET /console (development only; off when absent). */
   liveConsole?: boolean;
-  /** Batched delivery: at most one flush per this many ms (0 = after each burst). */
+  /** Batched delivery: at least this many ms between two flushes (0 = as the frame budget allows). */
   batchWindowMs: number;
+  /** Batched delivery: frames written per second at most; above it updates pack into fewer frames. */
+  batchMaxFramesPerSec: number;
   /** Included in /health. */
   version: string;
 }

@@ -46,7 +46,13 @@ export class RoomFanoutService implements OnModuleDestroy {
     @InjectMetric(GATEWAY_METRICS.conflated) private readonly conflated: Counter,
     @Inject(GATEWAY_OPTIONS) options: GatewayOptions,
   ) {
-    this.batched = new BatchedDelivery(options.batchWindowMs);
+    this.batched = new BatchedDelivery(
+      { windowMs: options.batchWindowMs, maxFramesPerSec: options.batchMaxFramesPerSec },
+      (room) => ({ paused: pausedRoomOf(room), skipOf: skipRoomOf }),
+      (items, now) => {
+        for (const item of items) this.observeLatency(item.type, now - item.timestamp);
+      },
+    );
     feed.setListener((room, raw) => this.dispatch(room, raw));
   }
 
@@ -96,6 +102,14 @@ export class RoomFanoutService implements OnModuleDestroy {
     };
   }
 
+  /**
+   * A socket was just sent `room`'s events up to `seq` directly (join replay, resync): the
+   * batched updates of this cycle must not reach it twice.
+   */
+  caughtUpTo(socketId: string, room: string, seq: number): void {
+    this.batched.caughtUpTo(socketId, room, seq);
+  }
+
   get subscribedRooms(): number {
     return this.subscriptions.size;
   }
@@ -120,14 +134,24 @@ export class RoomFanoutService implements OnModuleDestroy {
     const excluded = [skipRoomOf(envelope.type), paused];
     // The event packet body `["name",payload]`, serialised once for both delivery paths.
     const packetBody = JSON.stringify([eventName, envelope.payload]);
-    writeToRoom(server, room, packetBody, eventName, envelope.payload, [...excluded, BATCH_ROOM]);
-    this.batched.enqueue(server, room, packetBody, excluded);
+    const timestamp = envelope.payload.timestamp;
+    // Plain sockets get each update now; batch-mode sockets at the next flush.
+    const batchMembers = server.sockets.adapter.rooms.get(BATCH_ROOM)?.size ?? 0;
+    if (batchMembers < server.sockets.sockets.size) {
+      const written = writeToRoom(server, room, packetBody, eventName, envelope.payload, [...excluded, BATCH_ROOM]);
+      if (written > 0) this.observeLatency(envelope.type, Date.now() - timestamp);
+    }
+    this.batched.add(server, room, { type: envelope.type, seq: envelope.seq, body: packetBody, timestamp });
     const rooms = server.sockets.adapter.rooms;
     const conflated = rooms.get(paused)?.size ?? 0;
     this.messages.inc({ event: eventName }, (rooms.get(room)?.size ?? 0) - conflated);
     if (conflated > 0) this.conflated.inc(conflated);
-    const latencySec = (Date.now() - envelope.payload.timestamp) / 1000;
-    this.broadcastLatency.observe({ type: envelope.type }, latencySec);
-    if (envelope.type === DEXEventType.PRICE_UPDATE) this.priceLatency.observe(latencySec);
+  }
+
+  /** Producer → socket write, per event type (what the benchmark sees, from the server's side). */
+  private observeLatency(type: DEXEventType, latencyMs: number): void {
+    const latencySec = latencyMs / 1000;
+    this.broadcastLatency.observe({ type }, latencySec);
+    if (type === DEXEventType.PRICE_UPDATE) this.priceLatency.observe(latencySec);
   }
 }

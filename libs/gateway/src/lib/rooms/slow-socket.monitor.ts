@@ -104,6 +104,7 @@ export class SlowSocketMonitor implements OnModuleInit, OnModuleDestroy {
         emitDelivered(socket, envelope);
         last = envelope.seq;
       }
+      this.fanout.caughtUpTo(socket.id, room, last);
       this.actions.inc({ action: 'resynced' });
     } catch (error) {
       this.logger.warn(`resync of ${room} failed: ${(error as Error).message}`);

@@ -1,0 +1,155 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
+import { DEXEventType } from '@moonx-farm/events';
+import { BATCH_ROOM, BatchedDelivery, type BatchItem, type BatchPacing } from './batched-delivery';
+
+interface Received {
+  at: number;
+  frame: string;
+  updates: [string, { seq: number; room: string }][];
+}
+
+/** Real Socket.IO server and clients: what the batches look like on the wire, as a client unpacks them. */
+describe('BatchedDelivery', () => {
+  let http: HttpServer;
+  let io: Server;
+  let url: string;
+  const clients: ClientSocket[] = [];
+
+  beforeEach(async () => {
+    http = createServer();
+    io = new Server(http, { transports: ['websocket'], serveClient: false });
+    io.on('connection', (socket) => {
+      if ((socket.handshake.auth as { batch?: boolean }).batch) void socket.join(BATCH_ROOM);
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  });
+
+  afterEach(async () => {
+    clients.splice(0).forEach((client) => client.close());
+    await io.close();
+  });
+
+  async function connect(rooms: string[]): Promise<{ id: string; received: Received[] }> {
+    const client = connectClient(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { batch: true } });
+    clients.push(client);
+    const received: Received[] = [];
+    client.onAny((event: string, payload: unknown) => {
+      const updates = event === 'batch' ? (payload as Received['updates']) : [[event, payload] as Received['updates'][number]];
+      received.push({ at: Date.now(), frame: event, updates });
+    });
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', resolve);
+      client.once('connect_error', reject);
+    });
+    const socket = io.sockets.sockets.get(client.id ?? '');
+    if (!socket) throw new Error('server socket not found');
+    for (const room of rooms) await socket.join(room);
+    return { id: socket.id, received };
+  }
+
+  const price = (room: string, seq: number): BatchItem => ({
+    type: DEXEventType.PRICE_UPDATE,
+    seq,
+    body: JSON.stringify(['price_update', { seq, room }]),
+    timestamp: Date.now(),
+  });
+  const trade = (room: string, seq: number): BatchItem => ({
+    type: DEXEventType.TRADE_NOTIFICATION,
+    seq,
+    body: JSON.stringify(['trade_notification', { seq, room }]),
+    timestamp: Date.now(),
+  });
+  const exclusions = (room: string) => ({ paused: `__paused:${room}`, skipOf: (type: DEXEventType) => `__skip:${type}` });
+  const delivery = (pacing: Partial<BatchPacing> = {}, onFlushed?: (items: readonly BatchItem[]) => void) =>
+    new BatchedDelivery({ windowMs: 0, maxFramesPerSec: 100_000, ...pacing }, exclusions, onFlushed);
+  const seqsOf = (received: Received[], room: string) => received.flatMap((item) => item.updates).filter(([, update]) => update.room === room).map(([, update]) => update.seq);
+  const until = async (check: () => boolean, timeoutMs = 3000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+
+  it('sends what a socket is owed in one frame, each room in order; a lone update as its plain event', async () => {
+    const both = await connect(['price:A', 'price:B']);
+    const onlyA = await connect(['price:A']);
+    const batched = delivery();
+    for (let seq = 1; seq <= 3; seq++) batched.add(io, 'price:A', price('price:A', seq));
+    batched.add(io, 'price:B', price('price:B', 7));
+    await until(() => both.received.length > 0 && onlyA.received.length > 0);
+    expect(both.received.map((item) => item.frame)).toEqual(['batch']);
+    expect(seqsOf(both.received, 'price:A')).toEqual([1, 2, 3]);
+    expect(seqsOf(both.received, 'price:B')).toEqual([7]);
+    expect(onlyA.received.map((item) => item.frame)).toEqual(['batch']);
+    expect(seqsOf(onlyA.received, 'price:A')).toEqual([1, 2, 3]);
+
+    batched.add(io, 'price:B', price('price:B', 8));
+    await until(() => both.received.length > 1);
+    expect(both.received[1]).toMatchObject({ frame: 'price_update', updates: [['price_update', { seq: 8, room: 'price:B' }]] });
+    expect(onlyA.received).toHaveLength(1);
+  });
+
+  it('skips paused sockets and filtered event types, per socket', async () => {
+    const paused = await connect(['user:1', '__paused:user:1']);
+    const filtered = await connect(['user:1', `__skip:${DEXEventType.PRICE_UPDATE}`]);
+    const everything = await connect(['user:1']);
+    const batched = delivery();
+    batched.add(io, 'user:1', price('user:1', 1));
+    batched.add(io, 'user:1', trade('user:1', 2));
+    await until(() => everything.received.length > 0 && filtered.received.length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seqsOf(everything.received, 'user:1')).toEqual([1, 2]);
+    expect(filtered.received).toEqual([expect.objectContaining({ frame: 'trade_notification' })]);
+    expect(paused.received).toEqual([]);
+  });
+
+  it('does not send again what a join or a resync has just sent directly', async () => {
+    const joiner = await connect(['price:A']);
+    const member = await connect(['price:A']);
+    const batched = delivery({ windowMs: 30 });
+    batched.add(io, 'price:A', price('price:A', 1));
+    await until(() => member.received.length === 1);
+    // Within the next window: updates 2 and 3 arrive, and the joiner is sent up to 2 directly.
+    batched.add(io, 'price:A', price('price:A', 2));
+    batched.add(io, 'price:A', price('price:A', 3));
+    batched.caughtUpTo(joiner.id, 'price:A', 2);
+    await until(() => member.received.length === 2);
+    await until(() => seqsOf(joiner.received, 'price:A').includes(3));
+    expect(seqsOf(member.received, 'price:A')).toEqual([1, 2, 3]);
+    expect(seqsOf(joiner.received, 'price:A')).toEqual([1, 3]);
+  });
+
+  it('stays within its frame budget: under load updates gather into fewer, larger frames', async () => {
+    const client = await connect(['price:A']);
+    // 20 frames a second at most: after one frame, the next may start 50 ms later.
+    const batched = delivery({ maxFramesPerSec: 20 });
+    const started = Date.now();
+    for (let seq = 1; seq <= 60; seq++) {
+      batched.add(io, 'price:A', price('price:A', seq));
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await until(() => seqsOf(client.received, 'price:A').length === 60);
+    expect(seqsOf(client.received, 'price:A')).toEqual(Array.from({ length: 60 }, (_, index) => index + 1));
+    const elapsedSec = (Date.now() - started) / 1000;
+    expect(client.received.length).toBeLessThanOrEqual(Math.ceil(elapsedSec * 20) + 1);
+    expect(client.received[0].updates).toHaveLength(1);
+    for (let index = 1; index < client.received.length; index++) {
+      expect(client.received[index].at - client.received[index - 1].at).toBeGreaterThanOrEqual(40);
+    }
+  });
+
+  it('reports each flushed update once, for the producer → write latency histogram', async () => {
+    await connect(['price:A']);
+    const flushed: number[] = [];
+    const batched = delivery({}, (items) => flushed.push(...items.map((item) => item.seq)));
+    batched.add(io, 'price:A', price('price:A', 1));
+    batched.add(io, 'price:A', price('price:A', 2));
+    await until(() => flushed.length === 2);
+    expect(flushed).toEqual([1, 2]);
+  });
+});
