@@ -2,15 +2,16 @@ import { parseBenchArgs } from './bench-args';
 
 describe('bench arguments', () => {
   it('defaults to every scenario at full scale', () => {
-    expect(parseBenchArgs([])).toEqual({ scenarios: [], scale: 1, outDir: 'tmp/bench', profile: false, help: false });
+    expect(parseBenchArgs([])).toEqual({ scenarios: [], scale: 1, outDir: 'tmp/bench', profile: false, systems: ['gateway', 'baseline'], help: false });
   });
 
   it('selects scenarios, scale, output and profiling', () => {
-    expect(parseBenchArgs(['--scenario=2,5', '--scale=0.1', '--out=tmp/x', '--profile'])).toEqual({
+    expect(parseBenchArgs(['--scenario=2,5', '--scale=0.1', '--out=tmp/x', '--profile', '--systems=baseline,gateway'])).toEqual({
       scenarios: [2, 5],
       scale: 0.1,
       outDir: 'tmp/x',
       profile: true,
+      systems: ['gateway', 'baseline'],
       help: false,
     });
   });
@@ -19,5 +20,7 @@ describe('bench arguments', () => {
     expect(() => parseBenchArgs(['--scenario=6'])).toThrow(/not 1 to 5/);
     expect(() => parseBenchArgs(['--scale=0'])).toThrow(/--scale/);
     expect(() => parseBenchArgs(['--fast'])).toThrow(/unknown option --fast/);
+    expect(() => parseBenchArgs(['--systems=nginx'])).toThrow(/"nginx" is not gateway or baseline/);
+    expect(parseBenchArgs(['--systems=gateway']).systems).toEqual(['gateway']);
   });
 });

@@ -4,8 +4,12 @@ export interface BenchArgs {
   scale: number;
   outDir: string;
   profile: boolean;
+  /** Which systems to measure: both (the default), or one of them for a quick look. */
+  systems: SystemKind[];
   help: boolean;
 }
+
+export type SystemKind = 'gateway' | 'baseline';
 
 export const BENCH_USAGE = `usage: npm run bench [-- options]
   --scenario=N[,M]   run only these scenarios (1 market fan-out, 2 hot room, 3 private events,
@@ -13,10 +17,11 @@ export const BENCH_USAGE = `usage: npm run bench [-- options]
   --scale=F          multiply client counts by F (e.g. 0.1 for a quick check); default 1
   --out=DIR          where JSON results go; default tmp/bench
   --profile          run the servers with --cpu-prof (profiles in DIR/profiles/<server>/)
+  --systems=S[,S]    gateway, baseline or both (default); one alone gives no ratio
 `;
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { scenarios: [], scale: 1, outDir: 'tmp/bench', profile: false, help: false };
+  const args: BenchArgs = { scenarios: [], scale: 1, outDir: 'tmp/bench', profile: false, systems: ['gateway', 'baseline'], help: false };
   for (const arg of argv) {
     const [name, value = ''] = arg.split('=', 2);
     switch (name) {
@@ -37,6 +42,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         if (!value) throw new Error('--out needs a directory');
         args.outDir = value;
         break;
+      case '--systems': {
+        const systems = value.split(',');
+        const unknown = systems.find((system) => system !== 'gateway' && system !== 'baseline');
+        if (unknown !== undefined || systems.length === 0) throw new Error(`--systems: "${unknown ?? value}" is not gateway or baseline`);
+        args.systems = ['gateway', 'baseline'].filter((system): system is SystemKind => systems.includes(system));
+        break;
+      }
       case '--profile':
         args.profile = true;
         break;

@@ -41,8 +41,8 @@ export interface ProgressResult {
 
 export interface GeneratorStats {
   received: number;
-  /** Deliveries counted per room since the last reset. */
-  perRoom: Record<string, number>;
+  /** Data frames received (a batched frame holds several deliveries). */
+  frames: number;
   /** Open clients that joined each room. */
   members: Record<string, number>;
   /** Messages missing between two received seqs of the same room, per client. */

@@ -1,5 +1,7 @@
+import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { PONG_FRAME, classifyFrame, connectFrame, eventFrame } from '../lib/socket-io-wire';
+import { OPCODE_BINARY, OPCODE_CLOSE, OPCODE_TEXT, WsFrameReader } from './ws-frame.reader';
 
 export interface LeanClientOptions {
   url: string;
@@ -55,7 +57,7 @@ export class LeanClient {
         } else resolve();
       };
       const timer = setTimeout(() => settle(new Error('connect timed out')), this.options.timeoutMs);
-      ws.on('message', (data: Buffer) => {
+      const onMessage = (data: Buffer) => {
         const first = data[0];
         // Fast path: data events dominate; everything else is classified.
         if (first === 52 && data[1] === 50) return this.options.onEvent(this, data);
@@ -89,6 +91,25 @@ export class LeanClient {
           default:
             return;
         }
+      };
+      // Once upgraded, the generator reads frames itself (see ws-frame.reader.ts); ws still
+      // sends, and still reports the socket's close. The upgrade's leftover bytes were put
+      // back into the socket, so nothing is missed by taking over here.
+      ws.on('open', () => {
+        const socket = (ws as unknown as { _socket: Socket })._socket;
+        const reader = new WsFrameReader((opcode, payload) => {
+          if (opcode === OPCODE_TEXT || opcode === OPCODE_BINARY) onMessage(payload);
+          else if (opcode === OPCODE_CLOSE) socket.end();
+        });
+        socket.removeAllListeners('data');
+        socket.on('data', (chunk: Buffer) => {
+          try {
+            reader.push(chunk);
+          } catch (error) {
+            settle(error as Error);
+            socket.destroy(error as Error);
+          }
+        });
       });
       ws.on('error', (error: Error) => settle(error));
       ws.on('close', () => {

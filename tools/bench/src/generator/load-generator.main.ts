@@ -22,18 +22,19 @@ const DATA_EVENTS = new Set(['price_update', 'order_book_update', 'trade_notific
 const histogram = new LatencyHistogram();
 let clients: LeanClient[] = [];
 let received = 0;
+let frames = 0;
 let gaps = 0;
 let outOfOrder = 0;
 let untimed = 0;
 let disconnects = 0;
 let snapshots = 0;
-let perRoom = new Map<string, number>();
 // Per update, keyed by its send time (unique per producer): first and last receipt, count.
 let updates: Map<number, [number, number, number, number]> | undefined;
 const members = new Map<string, number>();
 
 function onEvent(client: LeanClient, frame: Buffer): void {
   const nowUs = preciseNowMs() * 1000;
+  frames++;
   const batch = readBatchHeads(frame);
   if (batch) {
     for (const head of batch) onDelivery(client, head, nowUs);
@@ -53,7 +54,6 @@ function onDelivery(client: LeanClient, head: DeliveryHead, nowUs: number): void
     return;
   }
   received++;
-  perRoom.set(head.room, (perRoom.get(head.room) ?? 0) + 1);
   if (Number.isNaN(head.sentUs)) untimed++;
   else {
     histogram.record(nowUs - head.sentUs);
@@ -138,7 +138,7 @@ async function connectAll(command: ConnectCommand): Promise<ConnectResult> {
 function stats(): GeneratorStats {
   return {
     received,
-    perRoom: Object.fromEntries(perRoom),
+    frames,
     members: Object.fromEntries(members),
     gaps,
     outOfOrder,
@@ -155,12 +155,12 @@ function reset(trackUpdates: boolean): void {
   updates = trackUpdates ? new Map() : undefined;
   histogram.reset();
   received = 0;
+  frames = 0;
   gaps = 0;
   outOfOrder = 0;
   untimed = 0;
   disconnects = 0;
   snapshots = 0;
-  perRoom = new Map();
 }
 
 async function handle(command: GeneratorCommand): Promise<unknown> {

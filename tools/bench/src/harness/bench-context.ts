@@ -12,6 +12,8 @@ export interface BenchContext {
   launch: LaunchContext;
   /** Multiplies client counts (1 = the sizes of the issue; smaller for quick checks). */
   scale: number;
+  /** The systems to measure, in order (gateway, then baseline, unless one was asked for). */
+  systems: readonly ('gateway' | 'baseline')[];
   redis: { host: string; port: number; pid: number };
   generator: LoadGeneratorHandle;
   /** 127.0.0.x source addresses the clients are spread over. */

@@ -11,6 +11,7 @@ function step(offeredPerSec: number, serverPercent: number, overrides: Partial<S
     delivered: offeredPerSec * 3,
     offeredPerSec,
     deliveredPerSec: offeredPerSec,
+    deliveriesPerFrame: 1,
     lost: 0,
     gaps: 0,
     outOfOrder: 0,

@@ -109,7 +109,7 @@ export function describeStep(kind: string, step: StepResult): string {
     .join(' ');
   const latency = step.latency;
   return (
-    `${kind.padEnd(8)} ${fmtRate(step.publishedRate)} upd/s → ${fmt(step.deliveredPerSec)} msg/s (${step.cpuUsPerMessage[kind]} µs CPU/msg): ` +
+    `${kind.padEnd(8)} ${fmtRate(step.publishedRate)} upd/s → ${fmt(step.deliveredPerSec)} msg/s (${step.cpuUsPerMessage[kind]} µs CPU/msg, ${step.deliveriesPerFrame} msg/frame): ` +
     `p50 ${latency.p50Ms} p99 ${latency.p99Ms} p99.9 ${latency.p999Ms} max ${latency.maxMs} ms, ` +
     `lost ${step.lost}${step.gaps ? ` gaps ${step.gaps}` : ''}${step.snapshots ? ` resyncs ${step.snapshots}` : ''}${step.disconnects ? ` disconnects ${step.disconnects}` : ''}${step.skippedBySource ? ` feed-skipped ${step.skippedBySource}` : ''}; ` +
     `cpu ${cpu} others ${step.cpu.others}%${step.cutShort ? `; cut short: ${step.cutShort}` : ''}`

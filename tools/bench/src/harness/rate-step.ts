@@ -45,6 +45,8 @@ export interface StepResult {
   offeredPerSec: number;
   /** Received messages per second, over sending plus draining (conservative). */
   deliveredPerSec: number;
+  /** Deliveries per WebSocket frame received (above 1 when the server packs updates into batches). */
+  deliveriesPerFrame: number;
   lost: number;
   gaps: number;
   outOfOrder: number;
@@ -139,6 +141,7 @@ export async function runStep(source: StepSource, options: StepOptions): Promise
     delivered: stats.received,
     offeredPerSec: Math.round((expected / sendMs) * 1000),
     deliveredPerSec: Math.round((stats.received / (sendMs + drainMs)) * 1000),
+    deliveriesPerFrame: stats.frames > 0 ? round(stats.received / stats.frames, 2) : 0,
     lost: Math.max(0, expected - stats.received),
     gaps: stats.gaps,
     outOfOrder: stats.outOfOrder,

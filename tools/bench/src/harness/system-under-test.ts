@@ -44,6 +44,13 @@ export const GATEWAY_BENCH_ENV = {
   LOG_LEVEL: 'warn',
 };
 
+/** The gateway's BATCH_* settings, when the runner was started with any (to try other pacing). */
+function batchSettingsFromRunner(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('BATCH_') && entry[1] !== undefined),
+  );
+}
+
 /**
  * The real gateway, `node dist/apps/gateway/main.js`, on its own core. With `authBridge` the
  * auth bridge app is started too (the gateway verifies tokens through it, over Redis); it
@@ -65,6 +72,7 @@ export async function startGateway(
       ...redisEnv,
       ...GATEWAY_BENCH_ENV,
       KNOWN_SYMBOLS: (options.knownSymbols ?? []).join(','),
+      ...batchSettingsFromRunner(),
       ...profileEnv(context, 'gateway'),
     },
   });

@@ -29,7 +29,7 @@ export const hotRoomScenario: Scenario = {
         const clientCount = scaled(context, size);
         const clients = Array.from({ length: clientCount }, () => ({ rooms: [item.room] }));
         const results: Partial<Record<'gateway' | 'baseline', RampResult & { connectMs: number }>> = {};
-        for (const kind of ['gateway', 'baseline'] as const) {
+        for (const kind of context.systems) {
           const sut: SystemUnderTest =
             await startSystem(context, kind, { knownSymbols: ['BTC-USDC'] });
           try {

@@ -32,7 +32,7 @@ export const marketFanoutScenario: Scenario = {
     await feeder.seed(items);
     const results: Partial<Record<'gateway' | 'baseline', RampResult & { connectMs: number }>> = {};
     try {
-      for (const kind of ['gateway', 'baseline'] as const) {
+      for (const kind of context.systems) {
         const sut: SystemUnderTest =
           await startSystem(context, kind, { knownSymbols: symbols });
         try {
@@ -44,7 +44,7 @@ export const marketFanoutScenario: Scenario = {
             membersPerUpdate,
             startDeliveriesPerSec: 10_000 * Math.min(1, context.scale * 2),
             factor: 1.4,
-            maxSteps: 8,
+            maxSteps: 16,
             stepMs: 3000,
             p99LimitMs: P99_LIMIT_MS,
           });

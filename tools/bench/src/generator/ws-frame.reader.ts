@@ -1,0 +1,50 @@
+/*
+ * A minimal reader of server-to-client WebSocket frames (RFC 6455: unmasked, unfragmented,
+ * no extensions), for the load generator's receive path. `ws` still makes the connection and
+ * sends; the generator reads what arrives itself because ws's receiver (a Writable stream per
+ * connection, an event per message) costs about a third of the generator's CPU per frame, and
+ * the generator's core is what caps the rates a benchmark can show.
+ */
+
+export const OPCODE_TEXT = 0x1;
+export const OPCODE_BINARY = 0x2;
+export const OPCODE_CLOSE = 0x8;
+export const OPCODE_PING = 0x9;
+export const OPCODE_PONG = 0xa;
+
+export type FrameVisitor = (opcode: number, payload: Buffer) => void;
+
+export class WsFrameReader {
+  private pending: Buffer | undefined;
+
+  constructor(private readonly visit: FrameVisitor) {}
+
+  /** Feeds a chunk of the TCP stream; calls the visitor for every complete frame in order. */
+  push(chunk: Buffer): void {
+    const buffer = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.pending = undefined;
+    let at = 0;
+    while (buffer.length - at >= 2) {
+      const first = buffer[at];
+      const second = buffer[at + 1];
+      if ((first & 0x80) === 0) throw new Error('fragmented WebSocket frame: not produced by the servers under test');
+      if ((first & 0x70) !== 0) throw new Error('WebSocket frame with RSV bits: compression must be off');
+      if ((second & 0x80) !== 0) throw new Error('masked WebSocket frame from a server');
+      let length = second & 0x7f;
+      let header = 2;
+      if (length === 126) {
+        if (buffer.length - at < 4) break;
+        length = buffer.readUInt16BE(at + 2);
+        header = 4;
+      } else if (length === 127) {
+        if (buffer.length - at < 10) break;
+        length = Number(buffer.readBigUInt64BE(at + 2));
+        header = 10;
+      }
+      if (buffer.length - at < header + length) break;
+      this.visit(first & 0x0f, buffer.subarray(at + header, at + header + length));
+      at += header + length;
+    }
+    if (at < buffer.length) this.pending = buffer.subarray(at);
+  }
+}
