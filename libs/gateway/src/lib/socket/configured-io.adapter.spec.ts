@@ -56,8 +56,8 @@ describe('ConfiguredIoAdapter', () => {
   it('binds Nest message handlers and connection hooks when a gateway has them', async () => {
     const { port } = app.getHttpServer().address() as AddressInfo;
     client = connectClient(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false, forceNew: true });
-    await new Promise((resolve, reject) => {
-      client?.once('connect', resolve);
+    await new Promise<void>((resolve, reject) => {
+      client?.once('connect', () => resolve());
       client?.once('connect_error', reject);
     });
     await expect(client.timeout(2000).emitWithAck('echo', { n: 1 })).resolves.toEqual({ echoed: { n: 1 } });

@@ -51,8 +51,9 @@ export class SocketGateway implements OnGatewayInit, OnGatewayConnection, OnGate
           this.registry.release(verdict.ip);
           return next(new Error('the client left during the handshake'));
         }
-        const data = socket.data as GatewaySocket['data'];
-        Object.assign(data, {
+        // One literal with every field: its properties sit inside the object, where adding them
+        // one by one to Socket.IO's empty `data` would spill them into a separate store.
+        const data: GatewaySocket['data'] = {
           connectionId: randomUUID(),
           userId: verdict.userId,
           tokenExpiresAt: verdict.tokenExpiresAt,
@@ -60,7 +61,8 @@ export class SocketGateway implements OnGatewayInit, OnGatewayConnection, OnGate
           authenticatedAt: Date.now(),
           ip: verdict.ip,
           rooms: new Set<string>(),
-        });
+        };
+        socket.data = data;
         next();
       });
     });
