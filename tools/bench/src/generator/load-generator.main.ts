@@ -1,5 +1,5 @@
 import { LatencyHistogram } from '../lib/latency-histogram';
-import { engineIoUrl, preciseNowMs, readBatchHeads, readDeliveryHead, type DeliveryHead } from '../lib/socket-io-wire';
+import { engineIoUrl, preciseNowMs, readDeliveryHead, scanBatchHeads } from '../lib/socket-io-wire';
 import type {
   ConnectCommand,
   ConnectResult,
@@ -35,43 +35,48 @@ const members = new Map<string, number>();
 function onEvent(client: LeanClient, frame: Buffer): void {
   const nowUs = preciseNowMs() * 1000;
   frames++;
-  const batch = readBatchHeads(frame);
-  if (batch) {
-    for (const head of batch) onDelivery(client, head, nowUs);
-    return;
-  }
+  receiving = client;
+  receivedAtUs = nowUs;
+  if (scanBatchHeads(frame, onDelivery)) return;
   const head = readDeliveryHead(frame);
-  if (head) onDelivery(client, head, nowUs);
+  if (head) onDelivery(head.event, head.room, head.seq, head.sentUs);
 }
 
-function onDelivery(client: LeanClient, head: DeliveryHead, nowUs: number): void {
-  if (!DATA_EVENTS.has(head.event)) {
+// The frame being read: set before its updates are visited (saves a closure per frame).
+let receiving: LeanClient | undefined;
+let receivedAtUs = 0;
+
+function onDelivery(event: string, room: string, seq: number, sentUs: number): void {
+  const client = receiving;
+  const nowUs = receivedAtUs;
+  if (!client) return;
+  if (!DATA_EVENTS.has(event)) {
     // A slow socket's market data was conflated: it skipped updates and resyncs from here.
-    if (head.event === 'snapshot' && head.seq > 0) {
+    if (event === 'snapshot' && seq > 0) {
       snapshots++;
-      client.lastSeq.set(head.room, head.seq);
+      client.lastSeq.set(room, seq);
     }
     return;
   }
   received++;
-  if (Number.isNaN(head.sentUs)) untimed++;
+  if (Number.isNaN(sentUs)) untimed++;
   else {
-    histogram.record(nowUs - head.sentUs);
+    histogram.record(nowUs - sentUs);
     if (updates) {
-      const entry = updates.get(head.sentUs);
+      const entry = updates.get(sentUs);
       if (entry) {
         entry[2] = nowUs;
         entry[3]++;
-      } else updates.set(head.sentUs, [head.sentUs, nowUs, nowUs, 1]);
+      } else updates.set(sentUs, [sentUs, nowUs, nowUs, 1]);
     }
   }
-  if (head.seq > 0) {
-    const last = client.lastSeq.get(head.room) ?? 0;
+  if (seq > 0) {
+    const last = client.lastSeq.get(room) ?? 0;
     if (last > 0) {
-      if (head.seq <= last) outOfOrder++;
-      else gaps += head.seq - last - 1;
+      if (seq <= last) outOfOrder++;
+      else gaps += seq - last - 1;
     }
-    if (head.seq > last) client.lastSeq.set(head.room, head.seq);
+    if (seq > last) client.lastSeq.set(room, seq);
   }
 }
 

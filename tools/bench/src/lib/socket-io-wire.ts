@@ -108,20 +108,53 @@ export function readDeliveryHead(frame: Buffer): DeliveryHead | undefined {
 const BATCH_PREFIX = '42["batch",[';
 const ITEM_MARK = '",{"seq":';
 
+/** Called for each update of a batched frame, with its fields read in place. */
+export type HeadVisitor = (event: string, room: string, seq: number, sentUs: number) => void;
+
 /**
- * The heads of every update in a batched frame, `42["batch",[["name",{"seq":N,…}],…]]`
+ * Visits the head of every update in a batched frame, `42["batch",[["name",{"seq":N,…}],…]]`
  * (the gateway's batched delivery), found by their `"name",{"seq":` marks without parsing.
+ * This runs for every delivery the generator receives, so it allocates as little as it can:
+ * no object per update, and the room string is reused while consecutive updates share it
+ * (the gateway groups a frame's updates by room). Returns false for other frames.
  */
-export function readBatchHeads(frame: Buffer): DeliveryHead[] | undefined {
-  if (frame.length < BATCH_PREFIX.length || frame.toString('latin1', 0, BATCH_PREFIX.length) !== BATCH_PREFIX) return undefined;
+export function scanBatchHeads(frame: Buffer, visit: HeadVisitor): boolean {
+  if (frame.length < BATCH_PREFIX.length || frame[2] !== 91 /* [ */ || frame.toString('latin1', 0, BATCH_PREFIX.length) !== BATCH_PREFIX) return false;
   const text = frame.toString('latin1');
-  const heads: DeliveryHead[] = [];
-  for (let mark = text.indexOf(ITEM_MARK); mark >= 0; mark = text.indexOf(ITEM_MARK, mark + ITEM_MARK.length)) {
-    const start = text.lastIndexOf('["', mark);
-    const head = start < 0 ? undefined : readHeadAt(text.slice(start, start + HEAD_BYTES), 0);
-    if (head) heads.push(head);
+  let room = '';
+  for (let mark = text.indexOf(ITEM_MARK, BATCH_PREFIX.length); mark >= 0; ) {
+    const nameStart = text.lastIndexOf('["', mark) + 2;
+    const event = text.slice(nameStart, mark);
+    let at = mark + ITEM_MARK.length;
+    let seq = 0;
+    for (let digit = text.charCodeAt(at) - 48; digit >= 0 && digit <= 9; digit = text.charCodeAt(++at) - 48) seq = seq * 10 + digit;
+    const next = text.indexOf(ITEM_MARK, at);
+    const limit = next < 0 ? text.length : next;
+    const roomAt = text.indexOf('"room":"', at);
+    if (roomAt >= 0 && roomAt < limit) {
+      const roomStart = roomAt + 8;
+      const roomEnd = text.indexOf('"', roomStart);
+      // Same room as the previous update: keep that string (already hashed for map lookups).
+      if (!(roomEnd - roomStart === room.length && text.startsWith(room, roomStart))) room = text.slice(roomStart, roomEnd);
+      at = roomEnd;
+    }
+    let sentUs = NaN;
+    const idAt = text.indexOf('"id":"bench-', at);
+    if (idAt >= 0 && idAt < limit) {
+      const idEnd = text.indexOf('"', idAt + 6);
+      const dash = text.lastIndexOf('-', idEnd);
+      if (idEnd > 0 && dash > idAt) sentUs = readInteger(text, dash + 1);
+    }
+    visit(event, room, seq, sentUs);
+    mark = next;
   }
-  return heads;
+  return true;
+}
+
+/** The heads of every update in a batched frame (scanBatchHeads, collected); undefined for other frames. */
+export function readBatchHeads(frame: Buffer): DeliveryHead[] | undefined {
+  const heads: DeliveryHead[] = [];
+  return scanBatchHeads(frame, (event, room, seq, sentUs) => heads.push({ event, room, seq, sentUs })) ? heads : undefined;
 }
 
 /** Reads a head from `["name",{"seq":N,"room":"…","id":"…"` starting at `at`. */
