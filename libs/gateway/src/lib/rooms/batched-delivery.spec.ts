@@ -51,6 +51,11 @@ describe('BatchedDelivery', () => {
     return { id: socket.id, received };
   }
 
+  const serverSocket = (id: string) => {
+    const socket = io.sockets.sockets.get(id);
+    if (!socket) throw new Error(`no server socket ${id}`);
+    return socket;
+  };
   const price = (room: string, seq: number): BatchItem => ({
     type: DEXEventType.PRICE_UPDATE,
     seq,
@@ -114,14 +119,30 @@ describe('BatchedDelivery', () => {
     const batched = delivery({ windowMs: 30 });
     batched.add(io, 'price:A', price('price:A', 1));
     await until(() => member.received.length === 1);
-    // Within the next window: updates 2 and 3 arrive, and the joiner is sent up to 2 directly.
+    // Before the next pass: update 2 arrives, the joiner is sent it directly, then 3 arrives.
     batched.add(io, 'price:A', price('price:A', 2));
+    batched.caughtUpTo(serverSocket(joiner.id), 'price:A');
     batched.add(io, 'price:A', price('price:A', 3));
-    batched.caughtUpTo(joiner.id, 'price:A', 2);
     await until(() => member.received.length === 2);
     await until(() => seqsOf(joiner.received, 'price:A').includes(3));
     expect(seqsOf(member.received, 'price:A')).toEqual([1, 2, 3]);
     expect(seqsOf(joiner.received, 'price:A')).toEqual([1, 3]);
+  });
+
+  it('gives an update that arrives during a pass to the sockets the pass has not written yet', async () => {
+    const clients = await Promise.all(Array.from({ length: 40 }, () => connect(['price:A'])));
+    // 1,000 frames a second: a pass of 40 frames is followed by the next one 40 ms after it started.
+    const batched = delivery({ maxFramesPerSec: 1000 });
+    batched.add(io, 'price:A', price('price:A', 1));
+    await until(() => clients.every((client) => client.received.length === 1));
+    // Held back by the budget, the next pass spreads its writes (32 at a time) over its 40 ms.
+    batched.add(io, 'price:A', price('price:A', 2));
+    await until(() => clients.some((client) => client.received.length === 2));
+    batched.add(io, 'price:A', price('price:A', 3));
+    await until(() => clients.every((client) => seqsOf(client.received, 'price:A').length === 3));
+    for (const client of clients) expect(seqsOf(client.received, 'price:A')).toEqual([1, 2, 3]);
+    // The ones written after update 3 arrived got 2 and 3 in one frame.
+    expect(clients.filter((client) => client.received.length === 2).length).toBeGreaterThan(0);
   });
 
   it('stays within its frame budget: under load updates gather into fewer, larger frames', async () => {

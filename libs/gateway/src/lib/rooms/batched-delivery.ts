@@ -1,18 +1,18 @@
-import type { Server } from 'socket.io';
-import type { DEXEventType } from '@moonx-farm/events';
+import type { Server, Socket } from 'socket.io';
+import { DEX_EVENT_TYPES, type DEXEventType } from '@moonx-farm/events';
 import { directPath, textFrame } from './room-frame-writer';
 
 /** Sockets that asked for batched delivery (`auth: { batch: true }`) sit in this internal room. */
 export const BATCH_ROOM = '__batch';
 
 export interface BatchPacing {
-  /** At least this long between two flushes (0: as soon as the budget allows). */
+  /** At least this long between the starts of two passes (0: as soon as the budget allows). */
   windowMs: number;
   /** Frames the replica writes per second at most; above it, updates pack into fewer, larger frames. */
   maxFramesPerSec: number;
 }
 
-/** One update waiting for the next flush, already serialised as `["name",payload]`. */
+/** One update for the batch-mode sockets of a room, already serialised as `["name",payload]`. */
 export interface BatchItem {
   type: DEXEventType;
   seq: number;
@@ -27,45 +27,61 @@ export interface ExclusionRooms {
   skipOf(type: DEXEventType): string;
 }
 
-interface RoomBatch {
-  items: BatchItem[];
-  /** The items joined by commas, built on first use and shared by every member. */
-  segment?: string;
+interface LoggedItem extends BatchItem {
+  /** Position in the replica's sequence of batched updates (all rooms). */
+  index: number;
 }
 
-interface SocketParts {
-  parts: string[];
-  count: number;
-  /** The updated rooms this socket gets, by index: sockets with the same key get the same frame. */
-  key: string;
-  /** A filter or a catch-up made this socket's items differ from its rooms' shared segments. */
-  own: boolean;
+interface Pass {
+  order: string[];
+  position: number;
+  written: number;
+  startedAt: number;
+  /** Every update up to this index reached, or was skipped for, every member it was owed to. */
+  startIndex: number;
+  /** The budget held this pass back (the replica is at capacity): its writes are spread too. */
+  paced: boolean;
+  paused: Map<string, Set<string>>;
+  filters: Map<DEXEventType, Set<string>>;
 }
+
+/** Writes between two looks at the clock (pacing, and letting the event loop read input). */
+const CHECK_EVERY = 32;
+/** Longest stretch of writing before other work (Redis input, requests) gets a turn, ms. */
+const SLICE_MS = 8;
 
 /**
- * Batched delivery: what a batch-mode socket is owed goes out as ONE WebSocket frame per flush,
+ * Batched delivery: what a batch-mode socket is owed goes out as ONE WebSocket frame,
  * `batch [[event, payload], …]` (a lone update goes out as its plain event). A kernel write per
  * frame per socket is what limits fan-out, so packing updates into one frame multiplies what a
  * replica can deliver.
  *
- * Updates are gathered per ROOM, not per socket: a dispatch costs the same whatever the room's
- * size, and the flush walks each updated room's members once. Sockets whose updated rooms are
- * the same get the very same bytes, so a frame is built once per distinct set, not per socket.
+ * Updates are logged per room; a dispatch costs the same whatever the room's size. A pass
+ * visits the members of the rooms that got updates (in connection order when most sockets
+ * are concerned) and writes each one everything it has not had yet, read at the moment of its
+ * write: an update that arrives during a pass still reaches the sockets the pass has not
+ * visited yet. Each socket remembers how far it has been served (a cursor); a join's replay
+ * or a resync moves it for that room, so nothing is sent twice.
  *
- * Pacing is a budget of frames per second (`maxFramesPerSec`): after a flush that wrote n
- * frames, the next one starts n / maxFramesPerSec seconds after it started (and never sooner
- * than `windowMs`). With light traffic that pause is shorter than the gap between updates, so
- * an update goes out at once. With heavy traffic updates gather during it and frames grow:
- * the replica's writes, and each client's frames to decode, stay bounded while the updates
- * per second keep rising. Sockets are written in a stable order (connection order), so each
- * one is written at about the same point of every flush.
+ * Pacing is a budget of frames per second (`maxFramesPerSec`): a pass that wrote n frames is
+ * followed by the next one n / maxFramesPerSec seconds after its start at the earliest. With
+ * light traffic that is sooner than the next update, and a pass writes at full speed. When
+ * the budget holds a pass back, the replica is at capacity: that pass spreads its writes
+ * over its share of the budget, updates gather meanwhile and frames grow, so writes stay
+ * bounded while updates per second keep rising; each socket is written about once per pass,
+ * so an update waits about a pass at most.
  */
 export class BatchedDelivery {
-  private rooms = new Map<string, RoomBatch>();
-  /** Sockets that caught up on a room (join, resync) during this cycle, with the seq they reached. */
-  private caughtUp = new Map<string, Map<string, number>>();
+  private readonly logs = new Map<string, LoggedItem[]>();
+  private lastIndex = 0;
+  private readonly cursors = new WeakMap<Socket, number>();
+  /** Per socket and room: the index up to which a join's replay or a resync sent it directly. */
+  private readonly marks = new Map<Socket, Map<string, number>>();
+  private dirtyRooms = new Set<string>();
+  private pass: Pass | undefined;
   private scheduled = false;
-  private nextFlushAt = 0;
+  private nextPassAt = 0;
+  private heldBack = false;
 
   constructor(
     private readonly pacing: BatchPacing,
@@ -73,149 +89,165 @@ export class BatchedDelivery {
     private readonly onFlushed: (items: readonly BatchItem[], now: number) => void = () => undefined,
   ) {}
 
-  /** Queues an update of `room` for its batch-mode sockets. */
+  /** Logs an update of `room` for its batch-mode sockets. */
   add(server: Server, room: string, item: BatchItem): void {
     if (!server.sockets.adapter.rooms.get(BATCH_ROOM)?.size) return;
-    let batch = this.rooms.get(room);
-    if (!batch) {
-      batch = { items: [] };
-      this.rooms.set(room, batch);
+    let log = this.logs.get(room);
+    if (!log) {
+      log = [];
+      this.logs.set(room, log);
     }
-    batch.items.push(item);
-    if (this.scheduled) return;
-    this.scheduled = true;
-    const wait = this.nextFlushAt - performance.now();
-    if (wait >= 1) setTimeout(() => this.flush(server), wait);
-    else setImmediate(() => this.flush(server));
+    log.push({ ...item, index: ++this.lastIndex });
+    this.dirtyRooms.add(room);
+    if (!this.pass && !this.scheduled) this.schedulePass(server);
   }
 
-  /**
-   * A socket was just sent `room`'s events up to `seq` directly (a join's replay, a resync):
-   * the updates of this cycle it already has must not reach it a second time.
-   */
-  caughtUpTo(socketId: string, room: string, seq: number): void {
-    if (this.rooms.size === 0) return;
-    let sockets = this.caughtUp.get(room);
-    if (!sockets) {
-      sockets = new Map();
-      this.caughtUp.set(room, sockets);
+  /** The socket was just sent everything of `room` so far, directly (join replay, resync). */
+  caughtUpTo(socket: Socket, room: string): void {
+    if (!this.logs.has(room)) return;
+    let rooms = this.marks.get(socket);
+    if (!rooms) {
+      rooms = new Map();
+      this.marks.set(socket, rooms);
     }
-    sockets.set(socketId, seq);
+    rooms.set(room, this.lastIndex);
   }
 
-  flush(server: Server): void {
-    const started = performance.now();
+  private startPass(server: Server): void {
     this.scheduled = false;
-    const rooms = this.rooms;
-    const caughtUp = this.caughtUp;
-    this.rooms = new Map();
-    this.caughtUp = new Map();
-    const owed = this.collect(server, rooms, caughtUp);
-    // Sockets with the same updated rooms get the same frame: built once per flush.
-    const frames = new Map<string, Buffer>();
-    let written = 0;
-    for (const [id, entry] of inStableOrder(owed, server.sockets.adapter.rooms.get(BATCH_ROOM))) {
-      const socket = server.sockets.sockets.get(id);
-      if (!socket?.connected) continue;
-      written++;
-      const tcp = directPath(socket);
-      if (!tcp) {
-        socket.conn.write(packetOf(entry));
-        continue;
-      }
-      let frame = entry.own ? undefined : frames.get(entry.key);
-      if (!frame) {
-        frame = textFrame(`4${packetOf(entry)}`);
-        if (!entry.own) frames.set(entry.key, frame);
-      }
-      tcp.write(frame);
-    }
-    const now = Date.now();
-    for (const batch of rooms.values()) this.onFlushed(batch.items, now);
-    this.nextFlushAt = started + Math.max(this.pacing.windowMs, (written / this.pacing.maxFramesPerSec) * 1000);
-  }
-
-  /** Walks each updated room's batch-mode members once: what every socket is owed. */
-  private collect(server: Server, rooms: Map<string, RoomBatch>, caughtUp: Map<string, Map<string, number>>): Map<string, SocketParts> {
-    const owed = new Map<string, SocketParts>();
     const adapterRooms = server.sockets.adapter.rooms;
     const batchMembers = adapterRooms.get(BATCH_ROOM);
-    if (!batchMembers) return owed;
-    let index = 0;
-    for (const [room, batch] of rooms) {
-      index++;
+    const dirty = this.dirtyRooms;
+    this.dirtyRooms = new Set();
+    const owed = new Set<string>();
+    const paused = new Map<string, Set<string>>();
+    for (const room of dirty) {
       const members = adapterRooms.get(room);
-      if (!members) continue;
-      const names = this.exclusions(room);
-      const paused = adapterRooms.get(names.paused);
-      const filters = filtersOf(batch.items, names, adapterRooms);
-      const marks = caughtUp.get(room);
+      if (!members || !batchMembers) continue;
       const [small, large] = members.size <= batchMembers.size ? [members, batchMembers] : [batchMembers, members];
-      for (const id of small) {
-        if (!large.has(id) || paused?.has(id)) continue;
-        const mark = marks?.get(id);
-        const skipped = filters && filtersFor(id, filters);
-        let segment: string | undefined;
-        let count = batch.items.length;
-        if (mark !== undefined || skipped) {
-          const own = batch.items.filter((item) => (mark === undefined || item.seq > mark) && !skipped?.has(item.type));
-          if (own.length === 0) continue;
-          segment = own.map((item) => item.body).join(',');
-          count = own.length;
-        }
-        let entry = owed.get(id);
-        if (!entry) {
-          entry = { parts: [], count: 0, key: '', own: false };
-          owed.set(id, entry);
-        }
-        if (segment === undefined) {
-          batch.segment ??= batch.items.map((item) => item.body).join(',');
-          entry.parts.push(batch.segment);
-          entry.key += `${index},`;
-        } else {
-          entry.parts.push(segment);
-          entry.own = true;
-        }
-        entry.count += count;
-      }
+      for (const id of small) if (large.has(id)) owed.add(id);
     }
-    return owed;
+    for (const room of this.logs.keys()) {
+      const members = adapterRooms.get(this.exclusions(room).paused);
+      if (members?.size) paused.set(room, members);
+    }
+    const filters = new Map<DEXEventType, Set<string>>();
+    const names = this.exclusions('');
+    for (const type of DEX_EVENT_TYPES) {
+      const members = adapterRooms.get(names.skipOf(type));
+      if (members?.size) filters.set(type, members);
+    }
+    // Most sockets concerned: connection order, so each is written about once per pass period.
+    const order = batchMembers && owed.size * 4 >= batchMembers.size ? [...batchMembers].filter((id) => owed.has(id)) : [...owed];
+    const startedAt = performance.now();
+    this.pass = { order, position: 0, written: 0, startedAt, startIndex: this.lastIndex, paced: this.heldBack, paused, filters };
+    this.continuePass(server);
   }
-}
 
-/** Socket.IO v5 EVENT packet in the default namespace: "2" + JSON array [name, ...args]. */
-function packetOf(entry: SocketParts): string {
-  return entry.count === 1 ? `2${entry.parts[0]}` : `2["batch",[${entry.parts.join(',')}]]`;
-}
-
-/**
- * The owed sockets in connection order when most sockets are owed something (a busy flush),
- * so that each socket's writes are about one flush period apart; as collected otherwise.
- */
-function* inStableOrder(owed: Map<string, SocketParts>, batchMembers: Set<string> | undefined): Iterable<[string, SocketParts]> {
-  if (!batchMembers || owed.size * 4 < batchMembers.size) {
-    yield* owed;
-    return;
+  private continuePass(server: Server): void {
+    const pass = this.pass;
+    if (!pass) return;
+    const sliceStart = performance.now();
+    let sinceCheck = 0;
+    while (pass.position < pass.order.length) {
+      if (this.serve(server, pass.order[pass.position++], pass)) {
+        pass.written++;
+        sinceCheck++;
+      }
+      if (sinceCheck < CHECK_EVERY) continue;
+      sinceCheck = 0;
+      const now = performance.now();
+      const due = pass.startedAt + (pass.written / this.pacing.maxFramesPerSec) * 1000;
+      if (pass.paced && due - now >= 1) return void setTimeout(() => this.continuePass(server), due - now);
+      if (now - sliceStart > SLICE_MS) return void setImmediate(() => this.continuePass(server));
+    }
+    this.endPass(server, pass);
   }
-  for (const id of batchMembers) {
-    const entry = owed.get(id);
-    if (entry) yield [id, entry];
-  }
-}
 
-/** The per-type filter rooms that have members, for the types present in a room's batch. */
-function filtersOf(items: readonly BatchItem[], names: ExclusionRooms, rooms: Map<string, Set<string>>): Map<DEXEventType, Set<string>> | undefined {
-  let filters: Map<DEXEventType, Set<string>> | undefined;
-  for (const item of items) {
-    if (filters?.has(item.type)) continue;
-    const members = rooms.get(names.skipOf(item.type));
-    if (members?.size) (filters ??= new Map()).set(item.type, members);
+  private endPass(server: Server, pass: Pass): void {
+    this.pass = undefined;
+    this.trim(pass.startIndex);
+    this.nextPassAt = pass.startedAt + Math.max(this.pacing.windowMs, (pass.written / this.pacing.maxFramesPerSec) * 1000);
+    // A paced pass with updates waiting at its end: still at capacity, the next one is paced too.
+    if (this.dirtyRooms.size > 0) this.schedulePass(server, pass.paced);
   }
-  return filters;
-}
 
-function filtersFor(id: string, filters: Map<DEXEventType, Set<string>>): Set<DEXEventType> | undefined {
-  let types: Set<DEXEventType> | undefined;
-  for (const [type, members] of filters) if (members.has(id)) (types ??= new Set()).add(type);
-  return types;
+  /** The next pass starts once the frames of the last one fit the budget. */
+  private schedulePass(server: Server, atCapacity = false): void {
+    this.scheduled = true;
+    const wait = this.nextPassAt - performance.now();
+    this.heldBack = atCapacity || wait >= 1;
+    if (wait >= 1) setTimeout(() => this.startPass(server), wait);
+    else setImmediate(() => this.startPass(server));
+  }
+
+  /** Writes one socket what it is owed; false when it was owed nothing. */
+  private serve(server: Server, id: string, pass: Pass): boolean {
+    const socket = server.sockets.sockets.get(id);
+    const joined = server.sockets.adapter.sids.get(id);
+    if (!socket?.connected || !joined) return false;
+    const cursor = this.cursors.get(socket) ?? 0;
+    this.cursors.set(socket, this.lastIndex);
+    const marks = this.marks.get(socket);
+    if (marks) this.marks.delete(socket);
+    const bodies: string[] = [];
+    let key = `${cursor}`;
+    let own = false;
+    for (const room of joined) {
+      const log = this.logs.get(room);
+      const mark = marks?.get(room);
+      const from = mark !== undefined && mark > cursor ? mark : cursor;
+      if (!log || log.length === 0 || log[log.length - 1].index <= from || pass.paused.get(room)?.has(id)) continue;
+      if (from !== cursor) own = true;
+      let at = log.length;
+      while (at > 0 && log[at - 1].index > from) at--;
+      for (; at < log.length; at++) {
+        const item = log[at];
+        if (pass.filters.size > 0 && pass.filters.get(item.type)?.has(id)) own = true;
+        else bodies.push(item.body);
+      }
+      key += `|${room}`;
+    }
+    if (bodies.length === 0) return false;
+    // Socket.IO v5 EVENT packet in the default namespace: "2" + JSON array [name, ...args].
+    const packet = bodies.length === 1 ? `2${bodies[0]}` : `2["batch",[${bodies.join(',')}]]`;
+    const tcp = directPath(socket);
+    if (!tcp) socket.conn.write(packet);
+    else tcp.write(this.frameFor(own ? undefined : key, packet));
+    return true;
+  }
+
+  private frames = new Map<string, Buffer>();
+  private framesOfIndex = 0;
+
+  /** Sockets served the same updates get the same bytes: a frame is built once while nothing new arrived. */
+  private frameFor(key: string | undefined, packet: string): Buffer {
+    if (this.framesOfIndex !== this.lastIndex) {
+      this.frames = new Map();
+      this.framesOfIndex = this.lastIndex;
+    }
+    let frame = key === undefined ? undefined : this.frames.get(key);
+    if (!frame) {
+      frame = textFrame(`4${packet}`);
+      if (key !== undefined) this.frames.set(key, frame);
+    }
+    return frame;
+  }
+
+  /** Drops what every member has had (index ≤ upTo), and the marks that no longer hold anything back. */
+  private trim(upTo: number): void {
+    const now = Date.now();
+    this.frames = new Map();
+    for (const [room, log] of this.logs) {
+      let count = 0;
+      while (count < log.length && log[count].index <= upTo) count++;
+      if (count === 0) continue;
+      this.onFlushed(log.splice(0, count), now);
+      if (log.length === 0) this.logs.delete(room);
+    }
+    for (const [socket, rooms] of this.marks) {
+      for (const [room, index] of rooms) if (index <= upTo) rooms.delete(room);
+      if (rooms.size === 0) this.marks.delete(socket);
+    }
+  }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
-import type { Server } from 'socket.io';
+import type { Server, Socket } from 'socket.io';
 import { DEXEventType, WEBSOCKET_EVENTS } from '@moonx-farm/events';
 import { ROOM_FEED, type RoomFeed } from '@moonx-farm/server-core';
 import { GATEWAY_METRICS } from '../gateway-metrics';
@@ -103,11 +103,11 @@ export class RoomFanoutService implements OnModuleDestroy {
   }
 
   /**
-   * A socket was just sent `room`'s events up to `seq` directly (join replay, resync): the
-   * batched updates of this cycle must not reach it twice.
+   * A socket was just sent everything of `room` so far directly (join replay, resync): the
+   * batched updates it already has must not reach it twice.
    */
-  caughtUpTo(socketId: string, room: string, seq: number): void {
-    this.batched.caughtUpTo(socketId, room, seq);
+  caughtUpTo(socket: Socket, room: string): void {
+    this.batched.caughtUpTo(socket, room);
   }
 
   get subscribedRooms(): number {

@@ -77,7 +77,7 @@ export class RoomJoinService {
         emitDelivered(socket, envelope);
         lastSent = envelope.seq;
       }
-      this.fanout.caughtUpTo(socket.id, roomName, lastSent);
+      this.fanout.caughtUpTo(socket, roomName);
     } catch (error) {
       if (!alreadyJoined) this.forget(socket, roomName);
       reply(failure(ErrorCode.INTERNAL_ERROR, `could not join "${roomName}": ${(error as Error).message}`));

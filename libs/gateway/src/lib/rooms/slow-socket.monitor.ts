@@ -104,7 +104,7 @@ export class SlowSocketMonitor implements OnModuleInit, OnModuleDestroy {
         emitDelivered(socket, envelope);
         last = envelope.seq;
       }
-      this.fanout.caughtUpTo(socket.id, room, last);
+      this.fanout.caughtUpTo(socket, room);
       this.actions.inc({ action: 'resynced' });
     } catch (error) {
       this.logger.warn(`resync of ${room} failed: ${(error as Error).message}`);
