@@ -105,7 +105,7 @@ export async function startIngest(
       REDIS_PORT: String(redis.port),
       KAFKA_BROKERS: kafkaBrokers,
       KAFKA_GROUP_ID: groupId,
-      KAFKA_MAX_WAIT_MS: '5',
+      KAFKA_MAX_WAIT_MS: '2',
       KAFKA_SESSION_TIMEOUT: '6000',
       KAFKA_HEARTBEAT_INTERVAL: '1000',
       LOG_LEVEL: 'warn',

@@ -116,7 +116,7 @@ async function runBaselinePath(
   const baseline = await startBaseline(context.launch, 'baseline-kafka', {
     KAFKA_BROKERS: kafka.bootstrap,
     KAFKA_GROUP_ID: `bench-bridge-${Date.now()}`,
-    KAFKA_MAX_WAIT_MS: '5',
+    KAFKA_MAX_WAIT_MS: '2',
     KAFKA_SESSION_TIMEOUT: '6000',
     KAFKA_HEARTBEAT_INTERVAL: '1000',
   });
