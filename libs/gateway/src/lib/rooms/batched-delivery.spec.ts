@@ -69,8 +69,8 @@ describe('BatchedDelivery', () => {
     timestamp: Date.now(),
   });
   const exclusions = (room: string) => ({ paused: `__paused:${room}`, skipOf: (type: DEXEventType) => `__skip:${type}` });
-  const delivery = (pacing: Partial<BatchPacing> = {}, onFlushed?: (items: readonly BatchItem[]) => void) =>
-    new BatchedDelivery({ windowMs: 0, maxFramesPerSec: 100_000, ...pacing }, exclusions, onFlushed);
+  const delivery = (pacing: Partial<BatchPacing> = {}, onWritten?: (item: BatchItem, writtenAt: number) => void) =>
+    new BatchedDelivery({ windowMs: 0, maxFramesPerSec: 100_000, ...pacing }, exclusions, onWritten);
   const seqsOf = (received: Received[], room: string) => received.flatMap((item) => item.updates).filter(([, update]) => update.room === room).map(([, update]) => update.seq);
   const until = async (check: () => boolean, timeoutMs = 3000) => {
     const deadline = Date.now() + timeoutMs;
@@ -164,13 +164,25 @@ describe('BatchedDelivery', () => {
     }
   });
 
-  it('reports each flushed update once, for the producer → write latency histogram', async () => {
+  it('reports each update once every member has had it, with the middle of its writes', async () => {
     await connect(['price:A']);
-    const flushed: number[] = [];
-    const batched = delivery({}, (items) => flushed.push(...items.map((item) => item.seq)));
+    await connect(['price:A']);
+    await connect(['price:B']);
+    const written: [number, number][] = [];
+    const before = Date.now();
+    const batched = delivery({}, (item, writtenAt) => written.push([item.seq, writtenAt]));
     batched.add(io, 'price:A', price('price:A', 1));
     batched.add(io, 'price:A', price('price:A', 2));
-    await until(() => flushed.length === 2);
-    expect(flushed).toEqual([1, 2]);
+    // Nobody is in price:C: an update that reached no socket is not reported as written.
+    batched.add(io, 'price:C', price('price:C', 9));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    batched.add(io, 'price:B', price('price:B', 3));
+    await until(() => written.length === 3);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(written.map(([seq]) => seq)).toEqual([1, 2, 3]);
+    for (const [, writtenAt] of written) {
+      expect(writtenAt).toBeGreaterThanOrEqual(before);
+      expect(writtenAt).toBeLessThanOrEqual(Date.now());
+    }
   });
 });

@@ -30,6 +30,9 @@ export interface ExclusionRooms {
 interface LoggedItem extends BatchItem {
   /** Position in the replica's sequence of batched updates (all rooms). */
   index: number;
+  /** When it was first and last written to a socket (epoch ms). */
+  firstWriteAt?: number;
+  lastWriteAt?: number;
 }
 
 interface Pass {
@@ -86,7 +89,11 @@ export class BatchedDelivery {
   constructor(
     private readonly pacing: BatchPacing,
     private readonly exclusions: (room: string) => ExclusionRooms,
-    private readonly onFlushed: (items: readonly BatchItem[], now: number) => void = () => undefined,
+    /**
+     * Per update, once every member has had it: the middle of its writes (epoch ms), the
+     * typical moment a member got it, for the producer → socket write histogram.
+     */
+    private readonly onWritten: (item: BatchItem, writtenAt: number) => void = () => undefined,
   ) {}
 
   /** Logs an update of `room` for its batch-mode sockets. */
@@ -191,6 +198,7 @@ export class BatchedDelivery {
     const marks = this.marks.get(socket);
     if (marks) this.marks.delete(socket);
     const bodies: string[] = [];
+    const now = Date.now();
     let key = `${cursor}`;
     let own = false;
     for (const room of joined) {
@@ -204,7 +212,11 @@ export class BatchedDelivery {
       for (; at < log.length; at++) {
         const item = log[at];
         if (pass.filters.size > 0 && pass.filters.get(item.type)?.has(id)) own = true;
-        else bodies.push(item.body);
+        else {
+          bodies.push(item.body);
+          item.firstWriteAt ??= now;
+          item.lastWriteAt = now;
+        }
       }
       key += `|${room}`;
     }
@@ -236,13 +248,14 @@ export class BatchedDelivery {
 
   /** Drops what every member has had (index ≤ upTo), and the marks that no longer hold anything back. */
   private trim(upTo: number): void {
-    const now = Date.now();
     this.frames = new Map();
     for (const [room, log] of this.logs) {
       let count = 0;
       while (count < log.length && log[count].index <= upTo) count++;
       if (count === 0) continue;
-      this.onFlushed(log.splice(0, count), now);
+      for (const item of log.splice(0, count)) {
+        if (item.firstWriteAt !== undefined && item.lastWriteAt !== undefined) this.onWritten(item, (item.firstWriteAt + item.lastWriteAt) / 2);
+      }
       if (log.length === 0) this.logs.delete(room);
     }
     for (const [socket, rooms] of this.marks) {

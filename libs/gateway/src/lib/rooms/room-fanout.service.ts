@@ -49,9 +49,7 @@ export class RoomFanoutService implements OnModuleDestroy {
     this.batched = new BatchedDelivery(
       { windowMs: options.batchWindowMs, maxFramesPerSec: options.batchMaxFramesPerSec },
       (room) => ({ paused: pausedRoomOf(room), skipOf: skipRoomOf }),
-      (items, now) => {
-        for (const item of items) this.observeLatency(item.type, now - item.timestamp);
-      },
+      (item, writtenAt) => this.observeLatency(item.type, writtenAt - item.timestamp),
     );
     feed.setListener((room, raw) => this.dispatch(room, raw));
   }
