@@ -85,6 +85,9 @@ export class BatchedDelivery {
   private scheduled = false;
   private nextPassAt = 0;
   private heldBack = false;
+  /** Frames built since the last update arrived, by what they hold (see frameFor). */
+  private frames = new Map<string, Buffer>();
+  private framesOfIndex = 0;
 
   constructor(
     private readonly pacing: BatchPacing,
@@ -228,9 +231,6 @@ export class BatchedDelivery {
     else tcp.write(this.frameFor(own ? undefined : key, packet));
     return true;
   }
-
-  private frames = new Map<string, Buffer>();
-  private framesOfIndex = 0;
 
   /** Sockets served the same updates get the same bytes: a frame is built once while nothing new arrived. */
   private frameFor(key: string | undefined, packet: string): Buffer {
