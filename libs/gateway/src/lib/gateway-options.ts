@@ -28,7 +28,7 @@ export interface GatewayOptions {
   slowSocketCheckMs: number;
   /** Serve the live console at GET /console (development only; off when absent). */
   liveConsole?: boolean;
-  /** Batched delivery: at least this many ms between two flushes (0 = as the frame budget allows). */
+  /** Batched delivery: at least this many ms between the starts of two passes (0 = as the frame budget allows). */
   batchWindowMs: number;
   /** Batched delivery: frames written per second at most; above it updates pack into fewer frames. */
   batchMaxFramesPerSec: number;

@@ -133,7 +133,7 @@ export class RoomFanoutService implements OnModuleDestroy {
     // The event packet body `["name",payload]`, serialised once for both delivery paths.
     const packetBody = JSON.stringify([eventName, envelope.payload]);
     const timestamp = envelope.payload.timestamp;
-    // Plain sockets get each update now; batch-mode sockets at the next flush.
+    // Plain sockets get each update now; batch-mode sockets in the next pass (batched-delivery.ts).
     const batchMembers = server.sockets.adapter.rooms.get(BATCH_ROOM)?.size ?? 0;
     if (batchMembers < server.sockets.sockets.size) {
       const written = writeToRoom(server, room, packetBody, eventName, envelope.payload, [...excluded, BATCH_ROOM]);
