@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
 import { DEXEventType } from '@moonx-farm/events';
-import { BATCH_ROOM, BatchedDelivery, type BatchItem, type BatchPacing } from './batched-delivery';
+import { BatchedDelivery, type BatchItem, type BatchPacing } from './batched-delivery';
+import { BATCH_ROOM, pausedRoomOf, skipRoomOf } from './internal-rooms';
 
 interface Received {
   at: number;
@@ -58,19 +59,17 @@ describe('BatchedDelivery', () => {
   };
   const price = (room: string, seq: number): BatchItem => ({
     type: DEXEventType.PRICE_UPDATE,
-    seq,
     body: JSON.stringify(['price_update', { seq, room }]),
     timestamp: Date.now(),
   });
   const trade = (room: string, seq: number): BatchItem => ({
     type: DEXEventType.TRADE_NOTIFICATION,
-    seq,
     body: JSON.stringify(['trade_notification', { seq, room }]),
     timestamp: Date.now(),
   });
-  const exclusions = (room: string) => ({ paused: `__paused:${room}`, skipOf: (type: DEXEventType) => `__skip:${type}` });
   const delivery = (pacing: Partial<BatchPacing> = {}, onWritten?: (item: BatchItem, writtenAt: number) => void) =>
-    new BatchedDelivery({ windowMs: 0, maxFramesPerSec: 100_000, ...pacing }, exclusions, onWritten);
+    new BatchedDelivery({ windowMs: 0, maxFramesPerSec: 100_000, ...pacing }, onWritten);
+  const seqOfBody = (body: string) => (JSON.parse(body) as [string, { seq: number }])[1].seq;
   const seqsOf = (received: Received[], room: string) => received.flatMap((item) => item.updates).filter(([, update]) => update.room === room).map(([, update]) => update.seq);
   const until = async (check: () => boolean, timeoutMs = 3000) => {
     const deadline = Date.now() + timeoutMs;
@@ -100,8 +99,8 @@ describe('BatchedDelivery', () => {
   });
 
   it('skips paused sockets and filtered event types, per socket', async () => {
-    const paused = await connect(['user:1', '__paused:user:1']);
-    const filtered = await connect(['user:1', `__skip:${DEXEventType.PRICE_UPDATE}`]);
+    const paused = await connect(['user:1', pausedRoomOf('user:1')]);
+    const filtered = await connect(['user:1', skipRoomOf(DEXEventType.PRICE_UPDATE)]);
     const everything = await connect(['user:1']);
     const batched = delivery();
     batched.add(io, 'user:1', price('user:1', 1));
@@ -170,7 +169,7 @@ describe('BatchedDelivery', () => {
     await connect(['price:B']);
     const written: [number, number][] = [];
     const before = Date.now();
-    const batched = delivery({}, (item, writtenAt) => written.push([item.seq, writtenAt]));
+    const batched = delivery({}, (item, writtenAt) => written.push([seqOfBody(item.body), writtenAt]));
     batched.add(io, 'price:A', price('price:A', 1));
     batched.add(io, 'price:A', price('price:A', 2));
     // Nobody is in price:C: an update that reached no socket is not reported as written.

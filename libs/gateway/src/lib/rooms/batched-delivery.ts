@@ -1,9 +1,7 @@
 import type { Server, Socket } from 'socket.io';
 import { DEX_EVENT_TYPES, type DEXEventType } from '@moonx-farm/events';
+import { BATCH_ROOM, pausedRoomOf, skipRoomOf } from './internal-rooms';
 import { directPath, textFrame } from './room-frame-writer';
-
-/** Sockets that asked for batched delivery (`auth: { batch: true }`) sit in this internal room. */
-export const BATCH_ROOM = '__batch';
 
 export interface BatchPacing {
   /** At least this long between the starts of two passes (0: as soon as the budget allows). */
@@ -15,16 +13,9 @@ export interface BatchPacing {
 /** One update for the batch-mode sockets of a room, already serialised as `["name",payload]`. */
 export interface BatchItem {
   type: DEXEventType;
-  seq: number;
   body: string;
   /** Producer time (epoch ms), for the producer → socket write histogram. */
   timestamp: number;
-}
-
-/** Which sockets of a room must not get an item: the room's paused sockets, and per-type filters. */
-export interface ExclusionRooms {
-  paused: string;
-  skipOf(type: DEXEventType): string;
 }
 
 interface LoggedItem extends BatchItem {
@@ -91,7 +82,6 @@ export class BatchedDelivery {
 
   constructor(
     private readonly pacing: BatchPacing,
-    private readonly exclusions: (room: string) => ExclusionRooms,
     /**
      * Per update, once every member has had it: the middle of its writes (epoch ms), the
      * typical moment a member got it, for the producer → socket write histogram.
@@ -138,13 +128,12 @@ export class BatchedDelivery {
       for (const id of small) if (large.has(id)) owed.add(id);
     }
     for (const room of this.logs.keys()) {
-      const members = adapterRooms.get(this.exclusions(room).paused);
+      const members = adapterRooms.get(pausedRoomOf(room));
       if (members?.size) paused.set(room, members);
     }
     const filters = new Map<DEXEventType, Set<string>>();
-    const names = this.exclusions('');
     for (const type of DEX_EVENT_TYPES) {
-      const members = adapterRooms.get(names.skipOf(type));
+      const members = adapterRooms.get(skipRoomOf(type));
       if (members?.size) filters.set(type, members);
     }
     // Most sockets concerned: connection order, so each is written about once per pass period.

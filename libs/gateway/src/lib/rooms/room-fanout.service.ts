@@ -6,14 +6,12 @@ import { DEXEventType, WEBSOCKET_EVENTS } from '@moonx-farm/events';
 import { ROOM_FEED, type RoomFeed } from '@moonx-farm/server-core';
 import { GATEWAY_METRICS } from '../gateway-metrics';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options';
-import { BATCH_ROOM, BatchedDelivery } from './batched-delivery';
+import { BatchedDelivery } from './batched-delivery';
+import { BATCH_ROOM, pausedRoomOf, skipRoomOf } from './internal-rooms';
 import { writeToRoom } from './room-frame-writer';
 import { parseEnvelope, type ParsedEnvelope } from './room-envelope.parser';
 
-/** Sockets that skip an event type (subscribe filter) sit in this internal room. */
-export const skipRoomOf = (type: DEXEventType): string => `__skip:${type}`;
-/** Slow sockets whose market data for a room is paused (conflated) sit in this internal room. */
-export const pausedRoomOf = (room: string): string => `__paused:${room}`;
+export { pausedRoomOf, skipRoomOf } from './internal-rooms';
 
 type JoinCollector = (envelope: ParsedEnvelope) => void;
 
@@ -48,7 +46,6 @@ export class RoomFanoutService implements OnModuleDestroy {
   ) {
     this.batched = new BatchedDelivery(
       { windowMs: options.batchWindowMs, maxFramesPerSec: options.batchMaxFramesPerSec },
-      (room) => ({ paused: pausedRoomOf(room), skipOf: skipRoomOf }),
       (item, writtenAt) => this.observeLatency(item.type, writtenAt - item.timestamp),
     );
     feed.setListener((room, raw) => this.dispatch(room, raw));
@@ -129,17 +126,17 @@ export class RoomFanoutService implements OnModuleDestroy {
     const eventName = WEBSOCKET_EVENTS[envelope.type];
     // local: every replica with members gets the room's channel itself; nothing to relay.
     const paused = pausedRoomOf(room);
-    const excluded = [skipRoomOf(envelope.type), paused];
     // The event packet body `["name",payload]`, serialised once for both delivery paths.
     const packetBody = JSON.stringify([eventName, envelope.payload]);
     const timestamp = envelope.payload.timestamp;
     // Plain sockets get each update now; batch-mode sockets in the next pass (batched-delivery.ts).
     const batchMembers = server.sockets.adapter.rooms.get(BATCH_ROOM)?.size ?? 0;
     if (batchMembers < server.sockets.sockets.size) {
-      const written = writeToRoom(server, room, packetBody, eventName, envelope.payload, [...excluded, BATCH_ROOM]);
+      const excluded = [skipRoomOf(envelope.type), paused, BATCH_ROOM];
+      const written = writeToRoom(server, room, packetBody, eventName, envelope.payload, excluded);
       if (written > 0) this.observeLatency(envelope.type, Date.now() - timestamp);
     }
-    this.batched.add(server, room, { type: envelope.type, seq: envelope.seq, body: packetBody, timestamp });
+    this.batched.add(server, room, { type: envelope.type, body: packetBody, timestamp });
     const rooms = server.sockets.adapter.rooms;
     const conflated = rooms.get(paused)?.size ?? 0;
     this.messages.inc({ event: eventName }, (rooms.get(room)?.size ?? 0) - conflated);

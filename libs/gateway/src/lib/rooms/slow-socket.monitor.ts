@@ -8,7 +8,8 @@ import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options';
 import { ConnectionRegistry } from '../socket/connection-registry';
 import { emitDelivered, type GatewaySocket } from './room-join.service';
 import { outgoingBytes } from './outgoing-buffer';
-import { pausedRoomOf, RoomFanoutService } from './room-fanout.service';
+import { pausedRoomOf } from './internal-rooms';
+import { RoomFanoutService } from './room-fanout.service';
 import type { ParsedEnvelope } from './room-envelope.parser';
 
 /** Market data rooms may be conflated (latest wins); every other room is never dropped. */

@@ -13,7 +13,7 @@ import {
 } from '@moonx-farm/events';
 import { TOKEN_VERIFIER, type TokenVerifier } from '@moonx-farm/server-core';
 import { GATEWAY_METRICS } from '../gateway-metrics';
-import { skipRoomOf } from '../rooms/room-fanout.service';
+import { skipRoomOf } from '../rooms/internal-rooms';
 import { RoomJoinService, type GatewaySocket } from '../rooms/room-join.service';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options';
 import { ControlRateLimiter } from './control-rate-limiter';

@@ -6,7 +6,7 @@ import type { Server } from 'socket.io';
 import { randomUUID } from 'node:crypto';
 import { SYSTEM_ALERTS_ROOM, privateRoomsOf } from '@moonx-farm/events';
 import { GATEWAY_METRICS } from '../gateway-metrics';
-import { BATCH_ROOM } from '../rooms/batched-delivery';
+import { BATCH_ROOM } from '../rooms/internal-rooms';
 import { RoomFanoutService } from '../rooms/room-fanout.service';
 import { RoomJoinService, type GatewaySocket } from '../rooms/room-join.service';
 import { SlowSocketMonitor } from '../rooms/slow-socket.monitor';
