@@ -126,8 +126,7 @@ export function scanBatchHeads(frame: Buffer, visit: HeadVisitor): boolean {
     const nameStart = text.lastIndexOf('["', mark) + 2;
     const event = text.slice(nameStart, mark);
     let at = mark + ITEM_MARK.length;
-    let seq = 0;
-    for (let digit = text.charCodeAt(at) - 48; digit >= 0 && digit <= 9; digit = text.charCodeAt(++at) - 48) seq = seq * 10 + digit;
+    const seq = readInteger(text, at);
     const next = text.indexOf(ITEM_MARK, at);
     const limit = next < 0 ? text.length : next;
     const roomAt = text.indexOf('"room":"', at);
@@ -138,14 +137,7 @@ export function scanBatchHeads(frame: Buffer, visit: HeadVisitor): boolean {
       if (!(roomEnd - roomStart === room.length && text.startsWith(room, roomStart))) room = text.slice(roomStart, roomEnd);
       at = roomEnd;
     }
-    let sentUs = NaN;
-    const idAt = text.indexOf('"id":"bench-', at);
-    if (idAt >= 0 && idAt < limit) {
-      const idEnd = text.indexOf('"', idAt + 6);
-      const dash = text.lastIndexOf('-', idEnd);
-      if (idEnd > 0 && dash > idAt) sentUs = readInteger(text, dash + 1);
-    }
-    visit(event, room, seq, sentUs);
+    visit(event, room, seq, sentMicrosAt(text, at, limit));
     mark = next;
   }
   return true;
@@ -169,15 +161,20 @@ function readHeadAt(head: string, at: number): DeliveryHead | undefined {
   const room = head.slice(roomAt + 8, roomEnd);
   const seqAt = head.indexOf('"seq":', nameEnd);
   const seq = seqAt < 0 ? 0 : readInteger(head, seqAt + 6);
-  // The send time is read in place (no substring): this runs for every message received.
-  const idAt = head.indexOf('"id":"bench-', nameEnd);
-  let sentUs = NaN;
-  if (idAt >= 0) {
-    const idEnd = head.indexOf('"', idAt + 6);
-    const dash = head.lastIndexOf('-', idEnd);
-    if (idEnd > 0 && dash > idAt) sentUs = readInteger(head, dash + 1);
-  }
-  return { event, room, seq, sentUs };
+  return { event, room, seq, sentUs: sentMicrosAt(head, nameEnd, head.length) };
+}
+
+/**
+ * The send time in the first bench event id (`"id":"bench-…-<µs>"`) found from `from` and
+ * starting before `limit`; NaN without one. Read in place, no substring: this runs for every
+ * message received.
+ */
+function sentMicrosAt(text: string, from: number, limit: number): number {
+  const idAt = text.indexOf('"id":"bench-', from);
+  if (idAt < 0 || idAt >= limit) return NaN;
+  const idEnd = text.indexOf('"', idAt + 6);
+  const dash = text.lastIndexOf('-', idEnd);
+  return idEnd > 0 && dash > idAt ? readInteger(text, dash + 1) : NaN;
 }
 
 function readInteger(text: string, from: number): number {
