@@ -89,6 +89,17 @@ export async function startGateway(
   };
 }
 
+/**
+ * Consumer settings shared by ingest and the naive bridge, so both sides of scenario 5 poll
+ * the test broker alike: it holds an empty fetch for the whole max wait, and 2 ms keeps the
+ * Kafka leg at 1-2 ms.
+ */
+export const BENCH_KAFKA_CONSUMER_ENV = {
+  KAFKA_MAX_WAIT_MS: '2',
+  KAFKA_SESSION_TIMEOUT: '6000',
+  KAFKA_HEARTBEAT_INTERVAL: '1000',
+};
+
 /** The real ingest app for scenario 5; it shares the generator's cores. */
 export async function startIngest(
   context: LaunchContext,
@@ -105,9 +116,7 @@ export async function startIngest(
       REDIS_PORT: String(redis.port),
       KAFKA_BROKERS: kafkaBrokers,
       KAFKA_GROUP_ID: groupId,
-      KAFKA_MAX_WAIT_MS: '2',
-      KAFKA_SESSION_TIMEOUT: '6000',
-      KAFKA_HEARTBEAT_INTERVAL: '1000',
+      ...BENCH_KAFKA_CONSUMER_ENV,
       LOG_LEVEL: 'warn',
       ...profileEnv(context, 'ingest'),
     },

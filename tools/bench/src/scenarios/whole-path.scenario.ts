@@ -4,7 +4,7 @@ import { closeClients, connectClients, cpuMeterFor, scaled, type BenchContext } 
 import { PriceProducer, RedisTap, bucketQuantileMs, scrapeBroadcastBuckets } from '../harness/kafka-path';
 import { withRetries } from '../harness/ramp';
 import { runStep, type StepResult } from '../harness/rate-step';
-import { startBaseline, startGateway, startIngest, type SystemUnderTest } from '../harness/system-under-test';
+import { BENCH_KAFKA_CONSUMER_ENV, startBaseline, startGateway, startIngest, type SystemUnderTest } from '../harness/system-under-test';
 import { pinProcess } from '../lib/core-pinning';
 import { childPidsNamed } from '../lib/process-stats';
 import { stageBreakdown, type StageBreakdown } from './stage-breakdown';
@@ -116,9 +116,7 @@ async function runBaselinePath(
   const baseline = await startBaseline(context.launch, 'baseline-kafka', {
     KAFKA_BROKERS: kafka.bootstrap,
     KAFKA_GROUP_ID: `bench-bridge-${Date.now()}`,
-    KAFKA_MAX_WAIT_MS: '2',
-    KAFKA_SESSION_TIMEOUT: '6000',
-    KAFKA_HEARTBEAT_INTERVAL: '1000',
+    ...BENCH_KAFKA_CONSUMER_ENV,
   });
   try {
     return await measureRates(context, baseline, producer, clients, brokerPid, async (run) => {
