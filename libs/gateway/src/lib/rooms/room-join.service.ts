@@ -20,8 +20,11 @@ import { SymbolDirectory } from './symbol-directory';
 export interface GatewaySocketData {
   connectionId: string;
   userId?: string;
-  /** Rooms this socket holds a fan-out subscription for. */
-  rooms: Set<string>;
+  /**
+   * Rooms this socket holds a fan-out subscription for, each with the seq after which it has
+   * had every event of the room (live or replayed); undefined while its first join is under way.
+   */
+  rooms: Map<string, number | undefined>;
   tokenExpiresAt?: number;
   /** When the token was last verified (connect or refresh), epoch ms. */
   authenticatedAt: number;
@@ -62,7 +65,7 @@ export class RoomJoinService {
 
     const held: ParsedEnvelope[] = [];
     const stopCollecting = this.fanout.collect(roomName, (envelope) => held.push(envelope));
-    if (!alreadyJoined) socket.data.rooms.add(roomName);
+    if (!alreadyJoined) socket.data.rooms.set(roomName, undefined);
     try {
       await (alreadyJoined ? this.fanout.whenReady(roomName) : this.fanout.acquire(roomName));
       const start = await this.startingPoint(roomName, resumeSeq);
@@ -70,14 +73,22 @@ export class RoomJoinService {
       // From here to the end, nothing awaits: no envelope can slip between ack and live events.
       socket.join(roomName);
       stopCollecting();
-      reply({ ok: true, room: roomName, seq: start.seq, ...start.extra });
+      // Already live in this room (e.g. joined on connect, then resumed): it has every event
+      // after `liveAfter`, so only the gap before that is replayed, never an event twice.
+      const liveAfter = socket.data.rooms.get(roomName);
+      const toSend: ParsedEnvelope[] = [];
       let lastSent = start.seq;
       for (const envelope of [...start.replay, ...held]) {
-        if (envelope.seq <= lastSent) continue;
-        emitDelivered(socket, envelope);
+        if (envelope.seq <= lastSent || (liveAfter !== undefined && envelope.seq > liveAfter)) continue;
+        toSend.push(envelope);
         lastSent = envelope.seq;
       }
-      this.fanout.caughtUpTo(socket, roomName);
+      const extra = liveAfter !== undefined && 'replayed' in start.extra ? { ...start.extra, replayed: toSend.length } : start.extra;
+      reply({ ok: true, room: roomName, seq: start.seq, ...extra });
+      toSend.forEach((envelope) => emitDelivered(socket, envelope));
+      socket.data.rooms.set(roomName, Math.min(liveAfter ?? start.seq, start.seq));
+      // Only a first join sent everything so far; a gap fill leaves the live stream as it was.
+      if (liveAfter === undefined) this.fanout.caughtUpTo(socket, roomName);
     } catch (error) {
       if (!alreadyJoined) this.forget(socket, roomName);
       reply(failure(ErrorCode.INTERNAL_ERROR, `could not join "${roomName}": ${(error as Error).message}`));
@@ -95,7 +106,7 @@ export class RoomJoinService {
 
   /** Called on disconnect: gives back every fan-out subscription the socket held. */
   leaveAll(socket: GatewaySocket): void {
-    for (const room of socket.data.rooms) this.fanout.release(room);
+    for (const room of socket.data.rooms.keys()) this.fanout.release(room);
     socket.data.rooms.clear();
   }
 

@@ -74,7 +74,7 @@ export class SlowSocketMonitor implements OnModuleInit, OnModuleDestroy {
   }
 
   private pause(socket: GatewaySocket): void {
-    const rooms = [...socket.data.rooms].filter((room) => {
+    const rooms = [...socket.data.rooms.keys()].filter((room) => {
       const parsed = parseRoom(room);
       return parsed.ok && CONFLATABLE.has(parsed.room.kind);
     });

@@ -60,7 +60,7 @@ export class SocketGateway implements OnGatewayInit, OnGatewayConnection, OnGate
           tokenIssuedAt: verdict.tokenIssuedAt,
           authenticatedAt: Date.now(),
           ip: verdict.ip,
-          rooms: new Set<string>(),
+          rooms: new Map(),
         };
         socket.data = data;
         next();
