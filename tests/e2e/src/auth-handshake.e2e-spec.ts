@@ -172,6 +172,7 @@ describe('handshake, private rooms and token lifetime (gateway + auth-bridge pro
     const stats = await getJson<Record<string, unknown> & { memory: Record<string, number> }>(`${gateway.url}/stats`);
     expect(stats.status).toBe(200);
     expect(stats.body).toMatchObject({ connections: open, authenticatedUsers: users, uptimeSec: expect.any(Number), version: expect.any(String) });
+    expect(stats.body['batchFrameBudgetPerSec']).toBeGreaterThanOrEqual(20_000);
     // system:alerts plus three private rooms per connected user.
     expect(stats.body['subscribedRooms']).toBeGreaterThanOrEqual(1 + 3 * users);
     expect(stats.body.memory.rssBytes).toBeGreaterThan(stats.body.memory.heapUsedBytes);

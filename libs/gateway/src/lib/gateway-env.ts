@@ -31,7 +31,9 @@ export const gatewayEnvShape = {
   MAX_SOCKET_BUFFER_BYTES: intVar(8_388_608, 4096, 1_073_741_824),
   SLOW_SOCKET_CHECK_MS: intVar(100, 10, 60000),
   BATCH_WINDOW_MS: intVar(0, 0, 1000),
-  BATCH_MAX_FRAMES_PER_SEC: intVar(70_000, 100, 10_000_000),
+  BATCH_MAX_FRAMES_PER_SEC: intVar(150_000, 100, 10_000_000),
+  BATCH_MIN_FRAMES_PER_SEC: intVar(20_000, 100, 10_000_000),
+  BATCH_TARGET_LOAD_PERCENT: intVar(80, 10, 100),
   AUTH_BRIDGE_TIMEOUT_MS: intVar(2000, 50, 60000),
   AUTH_BRIDGE_FAILURE_THRESHOLD: intVar(3, 1, 1000),
   AUTH_BRIDGE_RETRY_MS: intVar(5000, 100, 600000),
@@ -59,6 +61,9 @@ export function gatewayOptionsFrom(env: GatewayEnv & { NODE_ENV: string }, versi
     slowSocketCheckMs: env.SLOW_SOCKET_CHECK_MS,
     batchWindowMs: env.BATCH_WINDOW_MS,
     batchMaxFramesPerSec: env.BATCH_MAX_FRAMES_PER_SEC,
+    // A floor above the ceiling would never let the budget move: the ceiling wins.
+    batchMinFramesPerSec: Math.min(env.BATCH_MIN_FRAMES_PER_SEC, env.BATCH_MAX_FRAMES_PER_SEC),
+    batchTargetLoadPercent: env.BATCH_TARGET_LOAD_PERCENT,
     liveConsole: env.LIVE_CONSOLE_ENABLED && env.NODE_ENV !== 'production',
     version,
   };

@@ -30,8 +30,12 @@ export interface GatewayOptions {
   liveConsole?: boolean;
   /** Batched delivery: at least this many ms between the starts of two passes (0 = as the frame budget allows). */
   batchWindowMs: number;
-  /** Batched delivery: frames written per second at most; above it updates pack into fewer frames. */
+  /** Batched delivery: frames written per second at most; above the budget updates pack into fewer frames. */
   batchMaxFramesPerSec: number;
+  /** Batched delivery: the budget never goes below this many frames per second. */
+  batchMinFramesPerSec: number;
+  /** Batched delivery: the event loop load (%) the frame budget aims at. */
+  batchTargetLoadPercent: number;
   /** Included in /health. */
   version: string;
 }

@@ -53,6 +53,7 @@ export class OpsController {
       connections: this.registry.total,
       authenticatedUsers: this.registry.authenticatedUsers,
       subscribedRooms: this.fanout.subscribedRooms,
+      batchFrameBudgetPerSec: this.fanout.frameBudget,
       uptimeSec: Math.round((Date.now() - this.startedAt) / 1000),
       memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
       version: this.options.version,

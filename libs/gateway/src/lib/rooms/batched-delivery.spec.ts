@@ -68,7 +68,7 @@ describe('BatchedDelivery', () => {
     timestamp: Date.now(),
   });
   const delivery = (pacing: Partial<BatchPacing> = {}, onWritten?: (item: BatchItem, writtenAt: number) => void) =>
-    new BatchedDelivery({ windowMs: 0, maxFramesPerSec: 100_000, ...pacing }, onWritten);
+    new BatchedDelivery({ windowMs: 0, budget: { framesPerSec: 100_000 }, ...pacing }, onWritten);
   const seqOfBody = (body: string) => (JSON.parse(body) as [string, { seq: number }])[1].seq;
   const seqsOf = (received: Received[], room: string) => received.flatMap((item) => item.updates).filter(([, update]) => update.room === room).map(([, update]) => update.seq);
   const until = async (check: () => boolean, timeoutMs = 3000) => {
@@ -131,7 +131,7 @@ describe('BatchedDelivery', () => {
   it('gives an update that arrives during a pass to the sockets the pass has not written yet', async () => {
     const clients = await Promise.all(Array.from({ length: 40 }, () => connect(['price:A'])));
     // 1,000 frames a second: a pass of 40 frames is followed by the next one 40 ms after it started.
-    const batched = delivery({ maxFramesPerSec: 1000 });
+    const batched = delivery({ budget: { framesPerSec: 1000 } });
     batched.add(io, 'price:A', price('price:A', 1));
     await until(() => clients.every((client) => client.received.length === 1));
     // Held back by the budget, the next pass spreads its writes (32 at a time) over its 40 ms.
@@ -147,7 +147,7 @@ describe('BatchedDelivery', () => {
   it('stays within its frame budget: under load updates gather into fewer, larger frames', async () => {
     const client = await connect(['price:A']);
     // 20 frames a second at most: after one frame, the next may start 50 ms later.
-    const batched = delivery({ maxFramesPerSec: 20 });
+    const batched = delivery({ budget: { framesPerSec: 20 } });
     const started = Date.now();
     for (let seq = 1; seq <= 60; seq++) {
       batched.add(io, 'price:A', price('price:A', seq));

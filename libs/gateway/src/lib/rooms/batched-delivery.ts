@@ -6,8 +6,8 @@ import { directPath, textFrame } from './room-frame-writer';
 export interface BatchPacing {
   /** At least this long between the starts of two passes (0: as soon as the budget allows). */
   windowMs: number;
-  /** Frames the replica writes per second at most; above it, updates pack into fewer, larger frames. */
-  maxFramesPerSec: number;
+  /** Frames the replica may write per second now (frame-budget.ts); above it, updates pack into fewer, larger frames. */
+  budget: { readonly framesPerSec: number };
 }
 
 /** One update for the batch-mode sockets of a room, already serialised as `["name",payload]`. */
@@ -57,8 +57,8 @@ const SLICE_MS = 8;
  * visited yet. Each socket remembers how far it has been served (a cursor); a join's replay
  * or a resync moves it for that room, so nothing is sent twice.
  *
- * Pacing is a budget of frames per second (`maxFramesPerSec`): a pass that wrote n frames is
- * followed by the next one n / maxFramesPerSec seconds after its start at the earliest. With
+ * Pacing is a budget of frames per second (`budget`, which follows the event loop's load): a pass that wrote n frames is
+ * followed by the next one n / budget seconds after its start at the earliest. With
  * light traffic that is sooner than the next update, and a pass writes at full speed. When
  * the budget holds a pass back, the replica is at capacity: that pass spreads its writes
  * over its share of the budget, updates gather meanwhile and frames grow, so writes stay
@@ -156,7 +156,7 @@ export class BatchedDelivery {
       if (sinceCheck < CHECK_EVERY) continue;
       sinceCheck = 0;
       const now = performance.now();
-      const due = pass.startedAt + (pass.written / this.pacing.maxFramesPerSec) * 1000;
+      const due = pass.startedAt + (pass.written / this.pacing.budget.framesPerSec) * 1000;
       if (pass.paced && due - now >= 1) return void setTimeout(() => this.continuePass(server), due - now);
       if (now - sliceStart > SLICE_MS) return void setImmediate(() => this.continuePass(server));
     }
@@ -166,7 +166,7 @@ export class BatchedDelivery {
   private endPass(server: Server, pass: Pass): void {
     this.pass = undefined;
     this.trim(pass.startIndex);
-    this.nextPassAt = pass.startedAt + Math.max(this.pacing.windowMs, (pass.written / this.pacing.maxFramesPerSec) * 1000);
+    this.nextPassAt = pass.startedAt + Math.max(this.pacing.windowMs, (pass.written / this.pacing.budget.framesPerSec) * 1000);
     // A paced pass with updates waiting at its end: still at capacity, the next one is paced too.
     if (this.dirtyRooms.size > 0) this.schedulePass(server, pass.paced);
   }

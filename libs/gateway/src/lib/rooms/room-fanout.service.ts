@@ -7,6 +7,7 @@ import { ROOM_FEED, type RoomFeed } from '@moonx-farm/server-core';
 import { GATEWAY_METRICS } from '../gateway-metrics';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options';
 import { BatchedDelivery } from './batched-delivery';
+import { FrameBudget } from './frame-budget';
 import { BATCH_ROOM, pausedRoomOf, skipRoomOf } from './internal-rooms';
 import { writeToRoom } from './room-frame-writer';
 import { parseEnvelope, type ParsedEnvelope } from './room-envelope.parser';
@@ -33,6 +34,7 @@ export class RoomFanoutService implements OnModuleDestroy {
   private readonly collectors = new Map<string, Set<JoinCollector>>();
   private server: Server | undefined;
   private readonly batched: BatchedDelivery;
+  private readonly budget: FrameBudget;
   /** Envelopes dispatched so far: lets the slow-socket sweep skip idle periods. */
   dispatched = 0;
 
@@ -44,8 +46,13 @@ export class RoomFanoutService implements OnModuleDestroy {
     @InjectMetric(GATEWAY_METRICS.conflated) private readonly conflated: Counter,
     @Inject(GATEWAY_OPTIONS) options: GatewayOptions,
   ) {
+    this.budget = new FrameBudget({
+      minFramesPerSec: options.batchMinFramesPerSec,
+      maxFramesPerSec: options.batchMaxFramesPerSec,
+      targetLoad: options.batchTargetLoadPercent / 100,
+    });
     this.batched = new BatchedDelivery(
-      { windowMs: options.batchWindowMs, maxFramesPerSec: options.batchMaxFramesPerSec },
+      { windowMs: options.batchWindowMs, budget: this.budget },
       (item, writtenAt) => this.observeLatency(item.type, writtenAt - item.timestamp),
     );
     feed.setListener((room, raw) => this.dispatch(room, raw));
@@ -53,6 +60,7 @@ export class RoomFanoutService implements OnModuleDestroy {
 
   attach(server: Server): void {
     this.server = server;
+    this.budget.start();
   }
 
   /** Counts a local member; the first one subscribes the replica to the room's channel. */
@@ -109,7 +117,13 @@ export class RoomFanoutService implements OnModuleDestroy {
     return this.subscriptions.size;
   }
 
+  /** Frames per second batched delivery may write now (follows the event loop's load). */
+  get frameBudget(): number {
+    return this.budget.framesPerSec;
+  }
+
   onModuleDestroy(): void {
+    this.budget.stop();
     this.collectors.clear();
   }
 

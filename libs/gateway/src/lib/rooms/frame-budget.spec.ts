@@ -1,0 +1,57 @@
+import { FrameBudget, type LoopTime } from './frame-budget';
+
+describe('FrameBudget', () => {
+  const settings = { minFramesPerSec: 10_000, maxFramesPerSec: 100_000, targetLoad: 0.8 };
+
+  it('starts at the ceiling: with no load known, an update leaves at once', () => {
+    expect(new FrameBudget(settings).framesPerSec).toBe(100_000);
+  });
+
+  it('shrinks while the loop is busier than the target, never below the floor, and grows back when it is not', () => {
+    const budget = new FrameBudget(settings);
+    budget.adjust(1);
+    const afterOne = budget.framesPerSec;
+    expect(afterOne).toBe(75_000);
+    for (let i = 0; i < 50; i++) budget.adjust(1);
+    expect(budget.framesPerSec).toBe(10_000);
+    budget.adjust(0.4);
+    expect(budget.framesPerSec).toBe(12_500);
+    for (let i = 0; i < 50; i++) budget.adjust(0.1);
+    expect(budget.framesPerSec).toBe(100_000);
+  });
+
+  it('settles where the load meets the target', () => {
+    const budget = new FrameBudget(settings);
+    // A loop whose load is proportional to the frames it writes: 80 % at 60,000 frames/s.
+    for (let i = 0; i < 200; i++) budget.adjust((budget.framesPerSec / 60_000) * 0.8);
+    expect(budget.framesPerSec).toBeGreaterThan(57_000);
+    expect(budget.framesPerSec).toBeLessThan(63_000);
+  });
+
+  it('follows the real event loop: a busy loop lowers the budget within a second', async () => {
+    const budget = new FrameBudget(settings);
+    budget.start();
+    try {
+      const until = Date.now() + 600;
+      while (Date.now() < until) {
+        // Busy for 50 ms at a time with a short yield, so the budget's timer gets its turns.
+        const sliceEnd = Math.min(until, Date.now() + 50);
+        while (Date.now() < sliceEnd);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(budget.framesPerSec).toBeLessThan(60_000);
+    } finally {
+      budget.stop();
+    }
+  });
+
+  it('is pinned when the floor meets the ceiling', () => {
+    let sampled = 0;
+    const loop = (): LoopTime => ({ active: ++sampled * 100, idle: 0 });
+    const budget = new FrameBudget({ ...settings, minFramesPerSec: 100_000 }, loop);
+    budget.start();
+    budget.stop();
+    expect(sampled).toBe(0);
+    expect(budget.framesPerSec).toBe(100_000);
+  });
+});

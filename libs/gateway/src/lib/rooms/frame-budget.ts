@@ -1,0 +1,78 @@
+import { performance } from 'node:perf_hooks';
+
+export interface FrameBudgetSettings {
+  /** Frames per second the budget never goes below (how far frames may grow under overload). */
+  minFramesPerSec: number;
+  /** Frames per second the budget never exceeds. */
+  maxFramesPerSec: number;
+  /** Share of the event loop's time (0-1) the budget aims to keep busy at most. */
+  targetLoad: number;
+}
+
+export interface LoopTime {
+  active: number;
+  idle: number;
+}
+
+/** How often the budget follows the event loop's load, ms: a few steps per second of a burst. */
+const ADJUST_EVERY_MS = 100;
+/** Largest change per adjustment, so one noisy sample cannot swing the budget. */
+const MAX_STEP = 0.25;
+
+/**
+ * How many frames a second the replica's batched delivery may write: as many as the event loop
+ * has time for. A frame costs one kernel write per socket whatever it holds, so when the loop is
+ * busier than `targetLoad` the budget shrinks and updates gather into fewer, larger frames (more
+ * updates per second for the same CPU, at some latency); when it has time to spare the budget
+ * grows back, and each update leaves in a frame of its own as soon as it arrives. A budget that
+ * only followed a fixed figure would be wrong both ways: too low for a few hundred sockets with
+ * frequent updates (updates wait for nothing), too high for thousands of sockets (the loop falls
+ * behind and every socket waits). `minFramesPerSec` = `maxFramesPerSec` pins it.
+ */
+export class FrameBudget {
+  private current: number;
+  private last: LoopTime | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly settings: FrameBudgetSettings,
+    /** The event loop's cumulative active and idle time (ms) since the process started. */
+    private readonly sampleLoad: () => LoopTime = () => performance.eventLoopUtilization(),
+  ) {
+    this.current = settings.maxFramesPerSec;
+  }
+
+  get framesPerSec(): number {
+    return this.current;
+  }
+
+  /** Starts following the event loop (nothing to follow when the budget is pinned). */
+  start(): void {
+    if (this.timer || this.settings.minFramesPerSec >= this.settings.maxFramesPerSec) return;
+    this.last = this.sampleLoad();
+    this.timer = setInterval(() => this.sample(), ADJUST_EVERY_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Moves the budget by the gap between the loop's load over the last period and the target. */
+  adjust(load: number): void {
+    const { minFramesPerSec, maxFramesPerSec, targetLoad } = this.settings;
+    const step = Math.min(MAX_STEP, Math.max(-MAX_STEP, (targetLoad - load) / targetLoad));
+    this.current = Math.round(Math.min(maxFramesPerSec, Math.max(minFramesPerSec, this.current * (1 + step))));
+  }
+
+  private sample(): void {
+    const now = this.sampleLoad();
+    const since = this.last;
+    this.last = now;
+    if (!since) return;
+    const active = now.active - since.active;
+    const idle = now.idle - since.idle;
+    if (active + idle > 0) this.adjust(active / (active + idle));
+  }
+}
