@@ -13,6 +13,7 @@ const CASES: [app: string, variable: string, env: Record<string, string>, messag
   ['gateway', 'WEBSOCKET_GATEWAY_PORT', { WEBSOCKET_GATEWAY_PORT: 'abc' }, /must be a port number/],
   ['gateway', 'MAX_CONNECTIONS', { MAX_CONNECTIONS: '0' }, /must be at least 1/],
   ['gateway', 'ALLOW_ANONYMOUS', { ALLOW_ANONYMOUS: 'maybe' }, /must be true or false/],
+  ['gateway', 'WEBSOCKET_ENGINE', { WEBSOCKET_ENGINE: 'uws' }, /must be "lean" \(the built-in WebSocket server\) or "ws"/],
 ];
 
 describe('configuration refused at boot (built apps)', () => {

@@ -11,6 +11,8 @@ export const gatewayEnvShape = {
   PING_TIMEOUT: intVar(60000, 1000, 600000),
   MAX_HTTP_BUFFER_SIZE: intVar(16384, 1024, 10_000_000),
   ENABLE_COMPRESSION: boolVar(false),
+  /** The WebSocket server under Engine.IO: the gateway's lean one, or ws (always ws with compression). */
+  WEBSOCKET_ENGINE: z.enum(['lean', 'ws'], { error: 'must be "lean" (the built-in WebSocket server) or "ws"' }).default('lean'),
   TRANSPORTS: z.literal('websocket', { error: 'only "websocket" is supported' }).default('websocket'),
   CORS_ORIGINS: listVar(['*']),
   CORS_METHODS: listVar(['GET', 'POST']),
@@ -79,6 +81,7 @@ export function socketServerSettingsFrom(env: GatewayEnv): SocketServerSettings 
     pingTimeoutMs: env.PING_TIMEOUT,
     maxHttpBufferSize: env.MAX_HTTP_BUFFER_SIZE,
     perMessageDeflate: env.ENABLE_COMPRESSION,
+    websocketEngine: env.WEBSOCKET_ENGINE,
     corsOrigins: env.CORS_ORIGINS,
     corsMethods: env.CORS_METHODS,
     corsCredentials: env.CORS_CREDENTIALS,

@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io';
 
-/** The Engine.IO / ws internals the fan-out reads (not in their type declarations). */
+/** The Engine.IO / WebSocket internals the fan-out reads (not in their type declarations): ws's or the lean engine's. */
 export interface EngineSocketInternals {
   readyState?: string;
   writeBuffer?: { data?: unknown }[];
@@ -10,7 +10,10 @@ export interface EngineSocketInternals {
       readyState?: number;
       bufferedAmount?: number;
       _socket?: { write(data: Buffer): boolean; destroyed: boolean };
+      /** ws: frames its sender holds back (while compressing, or writing a big frame in parts). */
       _sender?: { _bufferedBytes: number };
+      /** The lean WebSocket (socket/lean-websocket): it has no sender, every frame goes straight to the TCP socket. */
+      writesStraightToSocket?: boolean;
     };
   };
 }
@@ -21,8 +24,9 @@ export function engineOf(socket: Pick<Socket, 'conn'>): EngineSocketInternals {
 
 /**
  * Bytes waiting to reach a client: Engine.IO's write buffer (packets queued while the
- * transport is busy) plus what the WebSocket has not yet handed to the kernel. These are
- * Engine.IO / ws internals; both are read defensively.
+ * transport is busy) plus what the WebSocket has not yet handed to the kernel (`bufferedAmount`,
+ * which both ws and the lean engine have). These are Engine.IO / ws internals; both are read
+ * defensively.
  */
 export function outgoingBytes(socket: Pick<Socket, 'conn'>): number {
   const engine = engineOf(socket);

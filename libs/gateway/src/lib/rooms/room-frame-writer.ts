@@ -1,16 +1,6 @@
 import type { Server, Socket } from 'socket.io';
-import WebSocket from 'ws';
+import { encodeTextFrame } from '../socket/lean-websocket/websocket-frame.writer';
 import { engineOf } from './outgoing-buffer';
-
-interface FrameOptions {
-  readOnly: boolean;
-  mask: boolean;
-  rsv1: boolean;
-  opcode: number;
-  fin: boolean;
-}
-/** ws's frame builder (what Socket.IO's own broadcast pre-encoding uses); not in ws's type declarations. */
-const { Sender } = WebSocket as unknown as { Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] } };
 
 /**
  * Writes one update to every local member of a room, framing it ONCE: the WebSocket frame of
@@ -19,9 +9,10 @@ const { Sender } = WebSocket as unknown as { Sender: { frame(data: Buffer, optio
  * times the kernel write itself; this is the fan-out's hot loop.
  *
  * The shortcut is taken only when nothing of that socket is queued above the TCP socket
- * (Engine.IO's write buffer empty, its transport writable, ws's sender idle), so frames can
- * never overtake each other; otherwise the update goes the ordinary way, into the same queue.
- * These are Engine.IO / ws internals (see outgoing-buffer.ts), read defensively.
+ * (Engine.IO's write buffer empty, its transport writable, ws's sender idle; the lean
+ * WebSocket has no sender queue), so frames can never overtake each other; otherwise the
+ * update goes the ordinary way, into the same queue. These are Engine.IO / ws internals (see
+ * outgoing-buffer.ts), read defensively.
  */
 export function writeToRoom(
   server: Server,
@@ -53,9 +44,9 @@ export function writeToRoom(
   return delivered;
 }
 
-/** One WebSocket text frame (unmasked, as servers send) holding an Engine.IO packet. */
+/** One WebSocket text frame (unmasked, as servers send) holding an Engine.IO packet: the bytes ws would build. */
 export function textFrame(packet: string): Buffer {
-  return Buffer.concat(Sender.frame(Buffer.from(packet), { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true }));
+  return encodeTextFrame(packet);
 }
 
 /** The socket's TCP stream when nothing of it is queued above TCP; else undefined. */
@@ -68,7 +59,8 @@ export function directPath(socket: Socket): { write(data: Buffer): boolean } | u
     engine.transport?.writable !== true ||
     (engine.writeBuffer?.length ?? 1) > 0 ||
     ws?.readyState !== 1 ||
-    (ws._sender?._bufferedBytes ?? 1) > 0 ||
+    // The lean WebSocket writes straight to TCP; a ws one may hold frames in its sender (unknown: assume it does).
+    (ws.writesStraightToSocket === true ? 0 : (ws._sender?._bufferedBytes ?? 1)) > 0 ||
     !tcp ||
     tcp.destroyed
   ) {

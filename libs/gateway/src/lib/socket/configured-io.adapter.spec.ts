@@ -4,13 +4,16 @@ import { NestFactory } from '@nestjs/core';
 import { MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect } from '@nestjs/websockets';
 import type { AddressInfo } from 'node:net';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
+import { WebSocketServer } from 'ws';
 import { ConfiguredIoAdapter, type SocketServerSettings } from './configured-io.adapter';
+import { LeanWebSocketServer } from './lean-websocket/lean-websocket.server';
 
 const settings: SocketServerSettings = {
   pingIntervalMs: 25000,
   pingTimeoutMs: 20000,
   maxHttpBufferSize: 16384,
   perMessageDeflate: false,
+  websocketEngine: 'lean',
   corsOrigins: ['*'],
   corsMethods: ['GET', 'POST'],
   corsCredentials: true,
@@ -37,6 +40,9 @@ class EchoGateway implements OnGatewayConnection, OnGatewayDisconnect {
 
 @Module({ providers: [EchoGateway] })
 class EchoModule {}
+
+@Module({})
+class EmptyModule {}
 
 describe('ConfiguredIoAdapter', () => {
   let app: INestApplication;
@@ -65,5 +71,21 @@ describe('ConfiguredIoAdapter', () => {
     client.close();
     for (let wait = 0; wait < 50 && lifecycle.length < 2; wait++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(lifecycle).toEqual(['connected', 'disconnected']);
+  });
+});
+
+describe('ConfiguredIoAdapter WebSocket engine', () => {
+  it.each([
+    ['lean', false, LeanWebSocketServer],
+    ['ws', false, WebSocketServer],
+    ['lean', true, WebSocketServer],
+  ] as const)('WEBSOCKET_ENGINE=%s with compression %s runs on %p', async (websocketEngine, perMessageDeflate, expected) => {
+    const app = await NestFactory.create(EmptyModule, { logger: false });
+    try {
+      const io = new ConfiguredIoAdapter(app, { ...settings, websocketEngine, perMessageDeflate }).createIOServer(0);
+      expect((io.engine as unknown as { ws: unknown }).ws).toBeInstanceOf(expected);
+    } finally {
+      await app.close();
+    }
   });
 });

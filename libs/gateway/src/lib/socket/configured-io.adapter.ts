@@ -1,6 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
+import { WebSocketServer } from 'ws';
+import { LeanWebSocketServer } from './lean-websocket/lean-websocket.server';
 import { releaseUpgradeRequests } from './upgrade-request-release';
 
 export interface SocketServerSettings {
@@ -8,6 +10,8 @@ export interface SocketServerSettings {
   pingTimeoutMs: number;
   maxHttpBufferSize: number;
   perMessageDeflate: boolean;
+  /** 'lean': the gateway's own WebSocket server (lean-websocket/); 'ws': the ws package. Compression always uses ws. */
+  websocketEngine: 'lean' | 'ws';
   corsOrigins: string[];
   corsMethods: string[];
   corsCredentials: boolean;
@@ -34,6 +38,9 @@ export class ConfiguredIoAdapter extends IoAdapter {
       pingTimeout: this.settings.pingTimeoutMs,
       maxHttpBufferSize: this.settings.maxHttpBufferSize,
       perMessageDeflate: this.settings.perMessageDeflate,
+      // The lean server keeps a connection in a few hundred bytes of heap where ws takes about 2 KB;
+      // it does not compress, so compression is ws's job.
+      wsEngine: this.settings.perMessageDeflate || this.settings.websocketEngine === 'ws' ? WebSocketServer : LeanWebSocketServer,
       cors: { origin, methods: this.settings.corsMethods, credentials: this.settings.corsCredentials },
       serveClient: false,
     }) as Server;

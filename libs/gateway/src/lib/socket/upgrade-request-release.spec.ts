@@ -4,12 +4,18 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Server } from 'socket.io';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
+import { WebSocketServer } from 'ws';
+import { LeanWebSocketServer } from './lean-websocket/lean-websocket.server';
 import { releaseUpgradeRequests } from './upgrade-request-release';
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
-describe('releaseUpgradeRequests', () => {
+// Both WebSocket engines the gateway can run on: the listener to remove is Engine.IO's, whichever serves the WebSocket.
+describe.each([
+  ['lean', LeanWebSocketServer],
+  ['ws', WebSocketServer],
+] as const)('releaseUpgradeRequests (%s engine)', (_engine, wsEngine) => {
   let http: HttpServer;
   let io: Server;
   const clients: ClientSocket[] = [];
@@ -17,7 +23,7 @@ describe('releaseUpgradeRequests', () => {
   beforeEach(async () => {
     http = createServer();
     // The gateway's settings: WebSocket only, with cors (Engine.IO turns it into a middleware).
-    io = new Server(http, { transports: ['websocket'], cors: { origin: true, credentials: true }, serveClient: false });
+    io = new Server(http, { transports: ['websocket'], cors: { origin: true, credentials: true }, serveClient: false, wsEngine });
     releaseUpgradeRequests(io);
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   });
