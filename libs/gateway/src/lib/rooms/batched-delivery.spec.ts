@@ -67,8 +67,11 @@ describe('BatchedDelivery', () => {
     body: JSON.stringify(['trade_notification', { seq, room }]),
     timestamp: Date.now(),
   });
-  const delivery = (pacing: Partial<BatchPacing> = {}, onWritten?: (item: BatchItem, writtenAt: number) => void) =>
-    new BatchedDelivery({ windowMs: 0, budget: { framesPerSec: 100_000 }, ...pacing }, onWritten);
+  const delivery = (pacing: Partial<BatchPacing> = {}, onWritten?: (item: BatchItem, writtenAt: number) => void) => {
+    const batched = new BatchedDelivery({ windowMs: 0, budget: { framesPerSec: 100_000 }, ...pacing }, onWritten);
+    batched.attach(io);
+    return batched;
+  };
   const seqOfBody = (body: string) => (JSON.parse(body) as [string, { seq: number }])[1].seq;
   const seqsOf = (received: Received[], room: string) => received.flatMap((item) => item.updates).filter(([, update]) => update.room === room).map(([, update]) => update.seq);
   const until = async (check: () => boolean, timeoutMs = 3000) => {
@@ -83,8 +86,8 @@ describe('BatchedDelivery', () => {
     const both = await connect(['price:A', 'price:B']);
     const onlyA = await connect(['price:A']);
     const batched = delivery();
-    for (let seq = 1; seq <= 3; seq++) batched.add(io, 'price:A', price('price:A', seq));
-    batched.add(io, 'price:B', price('price:B', 7));
+    for (let seq = 1; seq <= 3; seq++) batched.add('price:A', price('price:A', seq));
+    batched.add('price:B', price('price:B', 7));
     await until(() => both.received.length > 0 && onlyA.received.length > 0);
     expect(both.received.map((item) => item.frame)).toEqual(['batch']);
     expect(seqsOf(both.received, 'price:A')).toEqual([1, 2, 3]);
@@ -92,7 +95,7 @@ describe('BatchedDelivery', () => {
     expect(onlyA.received.map((item) => item.frame)).toEqual(['batch']);
     expect(seqsOf(onlyA.received, 'price:A')).toEqual([1, 2, 3]);
 
-    batched.add(io, 'price:B', price('price:B', 8));
+    batched.add('price:B', price('price:B', 8));
     await until(() => both.received.length > 1);
     expect(both.received[1]).toMatchObject({ frame: 'price_update', updates: [['price_update', { seq: 8, room: 'price:B' }]] });
     expect(onlyA.received).toHaveLength(1);
@@ -103,8 +106,8 @@ describe('BatchedDelivery', () => {
     const filtered = await connect(['user:1', skipRoomOf(DEXEventType.PRICE_UPDATE)]);
     const everything = await connect(['user:1']);
     const batched = delivery();
-    batched.add(io, 'user:1', price('user:1', 1));
-    batched.add(io, 'user:1', trade('user:1', 2));
+    batched.add('user:1', price('user:1', 1));
+    batched.add('user:1', trade('user:1', 2));
     await until(() => everything.received.length > 0 && filtered.received.length > 0);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(seqsOf(everything.received, 'user:1')).toEqual([1, 2]);
@@ -116,12 +119,12 @@ describe('BatchedDelivery', () => {
     const joiner = await connect(['price:A']);
     const member = await connect(['price:A']);
     const batched = delivery({ windowMs: 30 });
-    batched.add(io, 'price:A', price('price:A', 1));
+    batched.add('price:A', price('price:A', 1));
     await until(() => member.received.length === 1);
     // Before the next pass: update 2 arrives, the joiner is sent it directly, then 3 arrives.
-    batched.add(io, 'price:A', price('price:A', 2));
+    batched.add('price:A', price('price:A', 2));
     batched.caughtUpTo(serverSocket(joiner.id), 'price:A');
-    batched.add(io, 'price:A', price('price:A', 3));
+    batched.add('price:A', price('price:A', 3));
     await until(() => member.received.length === 2);
     await until(() => seqsOf(joiner.received, 'price:A').includes(3));
     expect(seqsOf(member.received, 'price:A')).toEqual([1, 2, 3]);
@@ -132,12 +135,12 @@ describe('BatchedDelivery', () => {
     const clients = await Promise.all(Array.from({ length: 40 }, () => connect(['price:A'])));
     // 1,000 frames a second: a pass of 40 frames is followed by the next one 40 ms after it started.
     const batched = delivery({ budget: { framesPerSec: 1000 } });
-    batched.add(io, 'price:A', price('price:A', 1));
+    batched.add('price:A', price('price:A', 1));
     await until(() => clients.every((client) => client.received.length === 1));
     // Held back by the budget, the next pass spreads its writes (32 at a time) over its 40 ms.
-    batched.add(io, 'price:A', price('price:A', 2));
+    batched.add('price:A', price('price:A', 2));
     await until(() => clients.some((client) => client.received.length === 2));
-    batched.add(io, 'price:A', price('price:A', 3));
+    batched.add('price:A', price('price:A', 3));
     await until(() => clients.every((client) => seqsOf(client.received, 'price:A').length === 3));
     for (const client of clients) expect(seqsOf(client.received, 'price:A')).toEqual([1, 2, 3]);
     // The ones written after update 3 arrived got 2 and 3 in one frame.
@@ -150,7 +153,7 @@ describe('BatchedDelivery', () => {
     const batched = delivery({ budget: { framesPerSec: 20 } });
     const started = Date.now();
     for (let seq = 1; seq <= 60; seq++) {
-      batched.add(io, 'price:A', price('price:A', seq));
+      batched.add('price:A', price('price:A', seq));
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
     await until(() => seqsOf(client.received, 'price:A').length === 60);
@@ -170,12 +173,12 @@ describe('BatchedDelivery', () => {
     const written: [number, number][] = [];
     const before = Date.now();
     const batched = delivery({}, (item, writtenAt) => written.push([seqOfBody(item.body), writtenAt]));
-    batched.add(io, 'price:A', price('price:A', 1));
-    batched.add(io, 'price:A', price('price:A', 2));
+    batched.add('price:A', price('price:A', 1));
+    batched.add('price:A', price('price:A', 2));
     // Nobody is in price:C: an update that reached no socket is not reported as written.
-    batched.add(io, 'price:C', price('price:C', 9));
+    batched.add('price:C', price('price:C', 9));
     await new Promise((resolve) => setTimeout(resolve, 50));
-    batched.add(io, 'price:B', price('price:B', 3));
+    batched.add('price:B', price('price:B', 3));
     await until(() => written.length === 3);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(written.map(([seq]) => seq)).toEqual([1, 2, 3]);

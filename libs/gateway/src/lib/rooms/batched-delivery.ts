@@ -1,7 +1,9 @@
 import type { Server, Socket } from 'socket.io';
 import { DEX_EVENT_TYPES, type DEXEventType } from '@moonx-farm/events';
-import { BATCH_ROOM, pausedRoomOf, skipRoomOf } from './internal-rooms';
-import { directPath, textFrame } from './room-frame-writer';
+import { BatchMembership, type Member, type RoomState } from './batch-membership';
+import { pausedRoomOf, skipRoomOf } from './internal-rooms';
+import { batchFrame, batchPacket } from './batch-frame.builder';
+import { directPath } from './room-frame-writer';
 
 export interface BatchPacing {
   /** At least this long between the starts of two passes (0: as soon as the budget allows). */
@@ -21,13 +23,18 @@ export interface BatchItem {
 interface LoggedItem extends BatchItem {
   /** Position in the replica's sequence of batched updates (all rooms). */
   index: number;
+  /** `body` in UTF-8, encoded once for every frame that carries it. */
+  bytes: Buffer;
   /** When it was first and last written to a socket (epoch ms). */
   firstWriteAt?: number;
   lastWriteAt?: number;
 }
 
+type Room = RoomState<LoggedItem>;
+type Client = Member<LoggedItem>;
+
 interface Pass {
-  order: string[];
+  order: Client[];
   position: number;
   written: number;
   startedAt: number;
@@ -35,8 +42,10 @@ interface Pass {
   startIndex: number;
   /** The budget held this pass back (the replica is at capacity): its writes are spread too. */
   paced: boolean;
-  paused: Map<string, Set<string>>;
+  paused: Map<Room, Set<string>>;
   filters: Map<DEXEventType, Set<string>>;
+  /** Wall clock (epoch ms) of the current stretch of writes, read once per few writes. */
+  now: number;
 }
 
 /** Writes between two looks at the clock (pacing, and letting the event loop read input). */
@@ -66,12 +75,15 @@ const SLICE_MS = 8;
  * so an update waits about a pass at most.
  */
 export class BatchedDelivery {
-  private readonly logs = new Map<string, LoggedItem[]>();
+  private readonly membership = new BatchMembership<LoggedItem>();
+  private server: Server | undefined;
   private lastIndex = 0;
-  private readonly cursors = new WeakMap<Socket, number>();
-  /** Per socket and room: the index up to which a join's replay or a resync sent it directly. */
-  private readonly marks = new Map<Socket, Map<string, number>>();
-  private dirtyRooms = new Set<string>();
+  private passes = 0;
+  /** Rooms with updates not yet had by every member. */
+  private readonly logged = new Set<Room>();
+  /** Members with marks (see caughtUpTo). */
+  private readonly marked = new Set<Client>();
+  private dirtyRooms = new Set<Room>();
   private pass: Pass | undefined;
   private scheduled = false;
   private nextPassAt = 0;
@@ -79,6 +91,8 @@ export class BatchedDelivery {
   /** Frames built since the last update arrived, by what they hold (see frameFor). */
   private frames = new Map<string, Buffer>();
   private framesOfIndex = 0;
+  /** What the socket being served is owed (reused: one pass serves thousands of sockets). */
+  private readonly owed: LoggedItem[] = [];
 
   constructor(
     private readonly pacing: BatchPacing,
@@ -87,48 +101,58 @@ export class BatchedDelivery {
      * typical moment a member got it, for the producer → socket write histogram.
      */
     private readonly onWritten: (item: BatchItem, writtenAt: number) => void = () => undefined,
-  ) {}
+  ) {
+    this.membership.onRoomDeleted = (room) => {
+      this.logged.delete(room);
+      this.dirtyRooms.delete(room);
+    };
+  }
+
+  /** Follows the server's rooms from now on (and those it already has). */
+  attach(server: Server): void {
+    this.server = server;
+    this.membership.attach(server);
+  }
 
   /** Logs an update of `room` for its batch-mode sockets. */
-  add(server: Server, room: string, item: BatchItem): void {
-    if (!server.sockets.adapter.rooms.get(BATCH_ROOM)?.size) return;
-    let log = this.logs.get(room);
-    if (!log) {
-      log = [];
-      this.logs.set(room, log);
-    }
-    log.push({ ...item, index: ++this.lastIndex });
-    this.dirtyRooms.add(room);
-    if (!this.pass && !this.scheduled) this.schedulePass(server);
+  add(room: string, item: BatchItem): void {
+    const state = this.membership.rooms.get(room);
+    if (!state || state.batchMembers === 0) return;
+    state.log.push({ ...item, index: ++this.lastIndex, bytes: Buffer.from(item.body) });
+    this.logged.add(state);
+    this.dirtyRooms.add(state);
+    if (!this.pass && !this.scheduled) this.schedulePass();
   }
 
   /** The socket was just sent everything of `room` so far, directly (join replay, resync). */
   caughtUpTo(socket: Socket, room: string): void {
-    if (!this.logs.has(room)) return;
-    let rooms = this.marks.get(socket);
-    if (!rooms) {
-      rooms = new Map();
-      this.marks.set(socket, rooms);
-    }
-    rooms.set(room, this.lastIndex);
+    const state = this.membership.rooms.get(room);
+    const member = this.membership.members.get(socket.id);
+    if (!state || !member || state.log.length === 0) return;
+    member.marks ??= new Map();
+    member.marks.set(state, this.lastIndex);
+    this.marked.add(member);
   }
 
-  private startPass(server: Server): void {
+  private startPass(): void {
     this.scheduled = false;
+    const server = this.server;
+    if (!server) return;
     const adapterRooms = server.sockets.adapter.rooms;
-    const batchMembers = adapterRooms.get(BATCH_ROOM);
     const dirty = this.dirtyRooms;
     this.dirtyRooms = new Set();
-    const owed = new Set<string>();
-    const paused = new Map<string, Set<string>>();
+    const pass = ++this.passes;
+    const owed: Client[] = [];
     for (const room of dirty) {
-      const members = adapterRooms.get(room);
-      if (!members || !batchMembers) continue;
-      const [small, large] = members.size <= batchMembers.size ? [members, batchMembers] : [batchMembers, members];
-      for (const id of small) if (large.has(id)) owed.add(id);
+      for (const member of room.members) {
+        if (!member.batch || member.owedIn === pass) continue;
+        member.owedIn = pass;
+        owed.push(member);
+      }
     }
-    for (const room of this.logs.keys()) {
-      const members = adapterRooms.get(pausedRoomOf(room));
+    const paused = new Map<Room, Set<string>>();
+    for (const room of this.logged) {
+      const members = adapterRooms.get(pausedRoomOf(room.name));
       if (members?.size) paused.set(room, members);
     }
     const filters = new Map<DEXEventType, Set<string>>();
@@ -137,67 +161,72 @@ export class BatchedDelivery {
       if (members?.size) filters.set(type, members);
     }
     // Most sockets concerned: connection order, so each is written about once per pass period.
-    const order = batchMembers && owed.size * 4 >= batchMembers.size ? [...batchMembers].filter((id) => owed.has(id)) : [...owed];
+    const batch = this.membership.batch;
+    const order = owed.length * 4 >= batch.size ? [...batch].filter((member) => member.owedIn === pass) : owed;
     const startedAt = performance.now();
-    this.pass = { order, position: 0, written: 0, startedAt, startIndex: this.lastIndex, paced: this.heldBack, paused, filters };
-    this.continuePass(server);
+    this.pass = { order, position: 0, written: 0, startedAt, startIndex: this.lastIndex, paced: this.heldBack, paused, filters, now: Date.now() };
+    this.continuePass();
   }
 
-  private continuePass(server: Server): void {
+  private continuePass(): void {
     const pass = this.pass;
     if (!pass) return;
     const sliceStart = performance.now();
+    pass.now = Date.now();
     let sinceCheck = 0;
     while (pass.position < pass.order.length) {
-      if (this.serve(server, pass.order[pass.position++], pass)) {
+      if (this.serve(pass.order[pass.position++], pass)) {
         pass.written++;
         sinceCheck++;
       }
       if (sinceCheck < CHECK_EVERY) continue;
       sinceCheck = 0;
+      pass.now = Date.now();
       const now = performance.now();
       const due = pass.startedAt + (pass.written / this.pacing.budget.framesPerSec) * 1000;
-      if (pass.paced && due - now >= 1) return void setTimeout(() => this.continuePass(server), due - now);
-      if (now - sliceStart > SLICE_MS) return void setImmediate(() => this.continuePass(server));
+      if (pass.paced && due - now >= 1) return void setTimeout(() => this.continuePass(), due - now);
+      if (now - sliceStart > SLICE_MS) return void setImmediate(() => this.continuePass());
     }
-    this.endPass(server, pass);
+    this.endPass(pass);
   }
 
-  private endPass(server: Server, pass: Pass): void {
+  private endPass(pass: Pass): void {
     this.pass = undefined;
     this.trim(pass.startIndex);
     this.nextPassAt = pass.startedAt + Math.max(this.pacing.windowMs, (pass.written / this.pacing.budget.framesPerSec) * 1000);
     // A paced pass with updates waiting at its end: still at capacity, the next one is paced too.
-    if (this.dirtyRooms.size > 0) this.schedulePass(server, pass.paced);
+    if (this.dirtyRooms.size > 0) this.schedulePass(pass.paced);
   }
 
   /** The next pass starts once the frames of the last one fit the budget. */
-  private schedulePass(server: Server, atCapacity = false): void {
+  private schedulePass(atCapacity = false): void {
     this.scheduled = true;
     const wait = this.nextPassAt - performance.now();
     this.heldBack = atCapacity || wait >= 1;
-    if (wait >= 1) setTimeout(() => this.startPass(server), wait);
-    else setImmediate(() => this.startPass(server));
+    if (wait >= 1) setTimeout(() => this.startPass(), wait);
+    else setImmediate(() => this.startPass());
   }
 
   /** Writes one socket what it is owed; false when it was owed nothing. */
-  private serve(server: Server, id: string, pass: Pass): boolean {
-    const socket = server.sockets.sockets.get(id);
-    const joined = server.sockets.adapter.sids.get(id);
-    if (!socket?.connected || !joined) return false;
-    const cursor = this.cursors.get(socket) ?? 0;
-    this.cursors.set(socket, this.lastIndex);
-    const marks = this.marks.get(socket);
-    if (marks) this.marks.delete(socket);
-    const bodies: string[] = [];
-    const now = Date.now();
-    let key = `${cursor}`;
+  private serve(member: Client, pass: Pass): boolean {
+    const socket = (member.socket ??= this.server?.sockets.sockets.get(member.id));
+    if (!socket?.connected) return false;
+    const id = member.id;
+    const cursor = member.cursor;
+    member.cursor = this.lastIndex;
+    const marks = member.marks;
+    if (marks) member.marks = undefined;
+    const owed = this.owed;
+    owed.length = 0;
+    const now = pass.now;
+    let key = '';
     let own = false;
-    for (const room of joined) {
-      const log = this.logs.get(room);
+    for (const room of member.rooms) {
+      const log = room.log;
+      if (log.length === 0) continue;
       const mark = marks?.get(room);
       const from = mark !== undefined && mark > cursor ? mark : cursor;
-      if (!log || log.length === 0 || log[log.length - 1].index <= from || pass.paused.get(room)?.has(id)) continue;
+      if (log[log.length - 1].index <= from || (pass.paused.size > 0 && pass.paused.get(room)?.has(id))) continue;
       if (from !== cursor) own = true;
       let at = log.length;
       while (at > 0 && log[at - 1].index > from) at--;
@@ -205,31 +234,29 @@ export class BatchedDelivery {
         const item = log[at];
         if (pass.filters.size > 0 && pass.filters.get(item.type)?.has(id)) own = true;
         else {
-          bodies.push(item.body);
+          owed.push(item);
           item.firstWriteAt ??= now;
           item.lastWriteAt = now;
         }
       }
-      key += `|${room}`;
+      key += '|' + room.name;
     }
-    if (bodies.length === 0) return false;
-    // Socket.IO v5 EVENT packet in the default namespace: "2" + JSON array [name, ...args].
-    const packet = bodies.length === 1 ? `2${bodies[0]}` : `2["batch",[${bodies.join(',')}]]`;
+    if (owed.length === 0) return false;
     const tcp = directPath(socket);
-    if (!tcp) socket.conn.write(packet);
-    else tcp.write(this.frameFor(own ? undefined : key, packet));
+    if (!tcp) socket.conn.write(batchPacket(owed.map((item) => item.body)));
+    else tcp.write(this.frameFor(own ? undefined : cursor + key, owed));
     return true;
   }
 
   /** Sockets served the same updates get the same bytes: a frame is built once while nothing new arrived. */
-  private frameFor(key: string | undefined, packet: string): Buffer {
+  private frameFor(key: string | undefined, owed: readonly LoggedItem[]): Buffer {
     if (this.framesOfIndex !== this.lastIndex) {
       this.frames = new Map();
       this.framesOfIndex = this.lastIndex;
     }
     let frame = key === undefined ? undefined : this.frames.get(key);
     if (!frame) {
-      frame = textFrame(`4${packet}`);
+      frame = batchFrame(owed.map((item) => item.bytes));
       if (key !== undefined) this.frames.set(key, frame);
     }
     return frame;
@@ -238,18 +265,23 @@ export class BatchedDelivery {
   /** Drops what every member has had (index ≤ upTo), and the marks that no longer hold anything back. */
   private trim(upTo: number): void {
     this.frames = new Map();
-    for (const [room, log] of this.logs) {
+    for (const room of this.logged) {
+      const log = room.log;
       let count = 0;
       while (count < log.length && log[count].index <= upTo) count++;
       if (count === 0) continue;
       for (const item of log.splice(0, count)) {
         if (item.firstWriteAt !== undefined && item.lastWriteAt !== undefined) this.onWritten(item, (item.firstWriteAt + item.lastWriteAt) / 2);
       }
-      if (log.length === 0) this.logs.delete(room);
+      if (log.length === 0) this.logged.delete(room);
     }
-    for (const [socket, rooms] of this.marks) {
-      for (const [room, index] of rooms) if (index <= upTo) rooms.delete(room);
-      if (rooms.size === 0) this.marks.delete(socket);
+    for (const member of this.marked) {
+      const marks = member.marks;
+      if (marks) for (const [room, index] of marks) if (index <= upTo) marks.delete(room);
+      if (!marks || marks.size === 0) {
+        member.marks = undefined;
+        this.marked.delete(member);
+      }
     }
   }
 }

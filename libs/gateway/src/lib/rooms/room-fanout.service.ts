@@ -60,6 +60,7 @@ export class RoomFanoutService implements OnModuleDestroy {
 
   attach(server: Server): void {
     this.server = server;
+    this.batched.attach(server);
     this.budget.start();
   }
 
@@ -150,7 +151,7 @@ export class RoomFanoutService implements OnModuleDestroy {
       const written = writeToRoom(server, room, packetBody, eventName, envelope.payload, excluded);
       if (written > 0) this.observeLatency(envelope.type, Date.now() - timestamp);
     }
-    this.batched.add(server, room, { type: envelope.type, body: packetBody, timestamp });
+    this.batched.add(room, { type: envelope.type, body: packetBody, timestamp });
     const rooms = server.sockets.adapter.rooms;
     const conflated = rooms.get(paused)?.size ?? 0;
     this.messages.inc({ event: eventName }, (rooms.get(room)?.size ?? 0) - conflated);
