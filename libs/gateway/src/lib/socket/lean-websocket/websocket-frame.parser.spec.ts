@@ -1,4 +1,4 @@
-import { WebSocketFrameParser } from './websocket-frame.parser';
+import { MAX_FRAGMENTS, WebSocketFrameParser } from './websocket-frame.parser';
 import { Opcode } from './websocket-frame.writer';
 import { chunked, clientFrame, closePayload } from './testing/client-frame.builder';
 
@@ -147,6 +147,15 @@ describe('WebSocketFrameParser', () => {
     const headerOnly = frame.subarray(0, 2 + 4);
     expect(new RecordingParser(100).feed(headerOnly).events).toEqual([{ type: 'error', code: 1009, message: 'message too big' }]);
     expect(new RecordingParser(101).feed(frame).events).toHaveLength(1);
+  });
+
+  it('refuses a message in more fragments than MAX_FRAGMENTS, even empty ones', () => {
+    const first = clientFrame(Opcode.Text, 'a', { fin: false });
+    const empty = clientFrame(Opcode.Continuation, '', { fin: false });
+    const allowed = new RecordingParser().feed(first, ...Array.from({ length: MAX_FRAGMENTS - 2 }, () => empty), clientFrame(Opcode.Continuation, 'b'));
+    expect(allowed.events).toEqual([text('ab')]);
+    const flood = new RecordingParser().feed(first, ...Array.from({ length: MAX_FRAGMENTS }, () => empty));
+    expect(flood.events).toEqual([{ type: 'error', code: 1009, message: `message in more than ${MAX_FRAGMENTS} fragments` }]);
   });
 
   it('counts all fragments of a message against the limit', () => {

@@ -7,6 +7,11 @@ const EMPTY = Buffer.alloc(0);
 const AWAITING_HEADER = -1;
 /** frameLength once parsing has stopped (after a close frame or a protocol error): the rest is ignored. */
 const STOPPED = -2;
+/**
+ * Most fragments one message may have. The size limit counts bytes, and a fragment may be
+ * empty: without a count, a client could grow the list forever with 6-byte frames.
+ */
+export const MAX_FRAGMENTS = 1024;
 
 /**
  * Incremental parser of the frames a client sends (RFC 6455 section 5), fed with the TCP
@@ -164,6 +169,9 @@ export abstract class WebSocketFrameParser {
     if (this.fragments === undefined) {
       this.fragments = [payload];
       this.fragmentsOpcode = opcode;
+    } else if (this.fragments.length >= MAX_FRAGMENTS) {
+      this.fail(CloseCode.MessageTooBig, `message in more than ${MAX_FRAGMENTS} fragments`);
+      return;
     } else {
       this.fragments.push(payload);
     }
