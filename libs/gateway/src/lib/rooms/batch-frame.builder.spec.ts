@@ -1,17 +1,8 @@
-import WebSocket from 'ws';
+import { wsReferenceFrame } from '../socket/lean-websocket/testing/ws-reference-frame';
 import { batchFrame, batchPacket } from './batch-frame.builder';
 
-interface FrameOptions {
-  readOnly: boolean;
-  mask: boolean;
-  rsv1: boolean;
-  opcode: number;
-  fin: boolean;
-}
-/** ws's own frame builder, the reference the bytes must match. */
-const { Sender } = WebSocket as unknown as { Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] } };
-const reference = (packet: string) =>
-  Buffer.concat(Sender.frame(Buffer.from(`4${packet}`), { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true }));
+/** The Engine.IO message frame ws would build for a Socket.IO packet. */
+const reference = (packet: string) => wsReferenceFrame(1, Buffer.from(`4${packet}`));
 
 describe('batchFrame', () => {
   const update = (n: number, size = 20) => JSON.stringify(['price_update', { seq: n, pad: 'é'.repeat(size) }]);

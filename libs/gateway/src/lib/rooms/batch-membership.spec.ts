@@ -1,38 +1,21 @@
-import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Server } from 'socket.io';
-import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
+import type { Server } from 'socket.io';
 import { BatchMembership } from './batch-membership';
 import { BATCH_ROOM, pausedRoomOf } from './internal-rooms';
+import { startSocketIoTestServer, type SocketIoTestServer } from './testing/socket-io-test.server';
 
 /** Real Socket.IO server and clients: the records must mirror the adapter through joins, leaves and disconnects. */
 describe('BatchMembership', () => {
-  let http: HttpServer;
+  let server: SocketIoTestServer;
   let io: Server;
-  let url: string;
-  const clients: ClientSocket[] = [];
 
   beforeEach(async () => {
-    http = createServer();
-    io = new Server(http, { transports: ['websocket'], serveClient: false });
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    server = await startSocketIoTestServer();
+    io = server.io;
   });
 
-  afterEach(async () => {
-    clients.splice(0).forEach((client) => client.close());
-    await io.close();
-  });
+  afterEach(() => server.close());
 
-  async function connect(): Promise<string> {
-    const client = connectClient(url, { transports: ['websocket'], forceNew: true, reconnection: false });
-    clients.push(client);
-    await new Promise<void>((resolve, reject) => {
-      client.once('connect', resolve);
-      client.once('connect_error', reject);
-    });
-    return client.id ?? '';
-  }
+  const connect = async () => (await server.connect()).id ?? '';
   const socketOf = (id: string) => {
     const socket = io.sockets.sockets.get(id);
     if (!socket) throw new Error(`no socket ${id}`);

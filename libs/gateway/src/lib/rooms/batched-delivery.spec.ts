@@ -1,10 +1,8 @@
-import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Server } from 'socket.io';
-import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
+import type { Server } from 'socket.io';
 import { DEXEventType } from '@moonx-farm/events';
 import { BatchedDelivery, type BatchItem, type BatchPacing } from './batched-delivery';
 import { BATCH_ROOM, pausedRoomOf, skipRoomOf } from './internal-rooms';
+import { startSocketIoTestServer, type SocketIoTestServer } from './testing/socket-io-test.server';
 
 interface Received {
   at: number;
@@ -14,37 +12,25 @@ interface Received {
 
 /** Real Socket.IO server and clients: what the batches look like on the wire, as a client unpacks them. */
 describe('BatchedDelivery', () => {
-  let http: HttpServer;
+  let server: SocketIoTestServer;
   let io: Server;
-  let url: string;
-  const clients: ClientSocket[] = [];
 
   beforeEach(async () => {
-    http = createServer();
-    io = new Server(http, { transports: ['websocket'], serveClient: false });
+    server = await startSocketIoTestServer();
+    io = server.io;
     io.on('connection', (socket) => {
       if ((socket.handshake.auth as { batch?: boolean }).batch) void socket.join(BATCH_ROOM);
     });
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   });
 
-  afterEach(async () => {
-    clients.splice(0).forEach((client) => client.close());
-    await io.close();
-  });
+  afterEach(() => server.close());
 
   async function connect(rooms: string[]): Promise<{ id: string; received: Received[] }> {
-    const client = connectClient(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { batch: true } });
-    clients.push(client);
+    const client = await server.connect({ batch: true });
     const received: Received[] = [];
     client.onAny((event: string, payload: unknown) => {
       const updates = event === 'batch' ? (payload as Received['updates']) : [[event, payload] as Received['updates'][number]];
       received.push({ at: Date.now(), frame: event, updates });
-    });
-    await new Promise<void>((resolve, reject) => {
-      client.once('connect', resolve);
-      client.once('connect_error', reject);
     });
     const socket = io.sockets.sockets.get(client.id ?? '');
     if (!socket) throw new Error('server socket not found');

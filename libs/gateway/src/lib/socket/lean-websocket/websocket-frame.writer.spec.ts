@@ -1,16 +1,5 @@
-import WebSocket from 'ws';
 import { encodeCloseFrame, encodeFrame, encodeTextFrame, frameHeader, Opcode } from './websocket-frame.writer';
-
-interface FrameOptions {
-  readOnly: boolean;
-  mask: boolean;
-  rsv1: boolean;
-  opcode: number;
-  fin: boolean;
-}
-/** ws's own frame builder, the reference the fan-out's pre-built frames used to come from. */
-const { Sender } = WebSocket as unknown as { Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] } };
-const wsFrame = (opcode: number, data: Buffer) => Buffer.concat(Sender.frame(data, { readOnly: false, mask: false, rsv1: false, opcode, fin: true }));
+import { wsReferenceFrame as wsFrame } from './testing/ws-reference-frame';
 
 describe('websocket frame writer', () => {
   it.each([0, 1, 125, 126, 65535, 65536, 200_000])('builds the same bytes as ws for a %i-byte payload', (size) => {
