@@ -59,15 +59,17 @@ const SLICE_MS = 8;
  * frame per socket is what limits fan-out, so packing updates into one frame multiplies what a
  * replica can deliver.
  *
- * Updates are logged per room; a dispatch costs the same whatever the room's size. A pass
+ * Updates are logged per room (only rooms with batch-mode members; batch-membership.ts keeps
+ * who is where); a dispatch costs the same whatever the room's size. A pass
  * visits the members of the rooms that got updates (in connection order when most sockets
  * are concerned) and writes each one everything it has not had yet, read at the moment of its
  * write: an update that arrives during a pass still reaches the sockets the pass has not
  * visited yet. Each socket remembers how far it has been served (a cursor); a join's replay
  * or a resync moves it for that room, so nothing is sent twice.
  *
- * Pacing is a budget of frames per second (`budget`, which follows the event loop's load): a pass that wrote n frames is
- * followed by the next one n / budget seconds after its start at the earliest. With
+ * Pacing is a budget of frames per second (`budget`, which follows the event loop's load, see
+ * frame-budget.ts): a pass that wrote n frames is followed by the next one n / budget seconds
+ * after its start at the earliest. With
  * light traffic that is sooner than the next update, and a pass writes at full speed. When
  * the budget holds a pass back, the replica is at capacity: that pass spreads its writes
  * over its share of the budget, updates gather meanwhile and frames grow, so writes stay
