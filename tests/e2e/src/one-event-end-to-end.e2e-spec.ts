@@ -142,6 +142,10 @@ describe('one event end to end (Kafka → ingest → Redis → gateway → clien
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
     expect(metrics).toMatch(/^websocket_connections_total \d+/m);
     expect(metrics).toMatch(/event_broadcasting_latency_bucket\{le="0.005",type="price_update"\}/);
+    // The frame budget starts at its ceiling (BATCH_MAX_FRAMES_PER_SEC, 150,000 by default) and is only ever lowered to the floor.
+    const budget = Number(/^websocket_batch_frame_budget (\d+)/m.exec(metrics)?.[1]);
+    expect(budget).toBeGreaterThanOrEqual(20_000);
+    expect(budget).toBeLessThanOrEqual(150_000);
   }, 60000);
 });
 

@@ -12,6 +12,7 @@ export const GATEWAY_METRICS = {
   rejectedRequests: 'websocket_rejected_requests_total',
   conflated: 'websocket_conflated_updates_total',
   slowSocketActions: 'websocket_slow_socket_actions_total',
+  frameBudget: 'websocket_batch_frame_budget',
 } as const;
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5];
@@ -50,6 +51,10 @@ export const gatewayMetricProviders = [
     name: GATEWAY_METRICS.slowSocketActions,
     help: 'Slow sockets paused, resynced with a snapshot, or disconnected',
     labelNames: ['action'],
+  }),
+  makeGaugeProvider({
+    name: GATEWAY_METRICS.frameBudget,
+    help: 'Frames per second batched delivery may write now; below its maximum, the replica is at its event-loop target',
   }),
   makeCounterProvider({
     name: GATEWAY_METRICS.rejectedRequests,

@@ -20,6 +20,15 @@ describe('FrameBudget', () => {
     expect(budget.framesPerSec).toBe(100_000);
   });
 
+  it('reports each new value, and only new ones', () => {
+    const seen: number[] = [];
+    const budget = new FrameBudget(settings, (framesPerSec) => seen.push(framesPerSec));
+    budget.adjust(0.1);
+    budget.adjust(1);
+    budget.adjust(0.8);
+    expect(seen).toEqual([100_000, 75_000]);
+  });
+
   it('settles where the load meets the target', () => {
     const budget = new FrameBudget(settings);
     // A loop whose load is proportional to the frames it writes: 80 % at 60,000 frames/s.
@@ -48,7 +57,7 @@ describe('FrameBudget', () => {
   it('is pinned when the floor meets the ceiling', () => {
     let sampled = 0;
     const loop = (): LoopTime => ({ active: ++sampled * 100, idle: 0 });
-    const budget = new FrameBudget({ ...settings, minFramesPerSec: 100_000 }, loop);
+    const budget = new FrameBudget({ ...settings, minFramesPerSec: 100_000 }, undefined, loop);
     budget.start();
     budget.stop();
     expect(sampled).toBe(0);

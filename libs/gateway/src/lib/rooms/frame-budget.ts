@@ -36,10 +36,13 @@ export class FrameBudget {
 
   constructor(
     private readonly settings: FrameBudgetSettings,
+    /** Told each new value (for a gauge). */
+    private readonly onChange: (framesPerSec: number) => void = () => undefined,
     /** The event loop's cumulative active and idle time (ms) since the process started. */
     private readonly sampleLoad: () => LoopTime = () => performance.eventLoopUtilization(),
   ) {
     this.current = settings.maxFramesPerSec;
+    onChange(this.current);
   }
 
   get framesPerSec(): number {
@@ -63,7 +66,10 @@ export class FrameBudget {
   adjust(load: number): void {
     const { minFramesPerSec, maxFramesPerSec, targetLoad } = this.settings;
     const step = Math.min(MAX_STEP, Math.max(-MAX_STEP, (targetLoad - load) / targetLoad));
-    this.current = Math.round(Math.min(maxFramesPerSec, Math.max(minFramesPerSec, this.current * (1 + step))));
+    const next = Math.round(Math.min(maxFramesPerSec, Math.max(minFramesPerSec, this.current * (1 + step))));
+    if (next === this.current) return;
+    this.current = next;
+    this.onChange(next);
   }
 
   private sample(): void {

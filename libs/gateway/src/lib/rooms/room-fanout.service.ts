@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import type { Counter, Histogram } from 'prom-client';
+import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { Server, Socket } from 'socket.io';
 import { DEXEventType, WEBSOCKET_EVENTS } from '@moonx-farm/events';
 import { ROOM_FEED, type RoomFeed } from '@moonx-farm/server-core';
@@ -44,13 +44,17 @@ export class RoomFanoutService implements OnModuleDestroy {
     @InjectMetric(GATEWAY_METRICS.broadcastLatency) private readonly broadcastLatency: Histogram<'type'>,
     @InjectMetric(GATEWAY_METRICS.priceLatency) private readonly priceLatency: Histogram,
     @InjectMetric(GATEWAY_METRICS.conflated) private readonly conflated: Counter,
+    @InjectMetric(GATEWAY_METRICS.frameBudget) frameBudgetGauge: Gauge,
     @Inject(GATEWAY_OPTIONS) options: GatewayOptions,
   ) {
-    this.budget = new FrameBudget({
-      minFramesPerSec: options.batchMinFramesPerSec,
-      maxFramesPerSec: options.batchMaxFramesPerSec,
-      targetLoad: options.batchTargetLoadPercent / 100,
-    });
+    this.budget = new FrameBudget(
+      {
+        minFramesPerSec: options.batchMinFramesPerSec,
+        maxFramesPerSec: options.batchMaxFramesPerSec,
+        targetLoad: options.batchTargetLoadPercent / 100,
+      },
+      (framesPerSec) => frameBudgetGauge.set(framesPerSec),
+    );
     this.batched = new BatchedDelivery(
       { windowMs: options.batchWindowMs, budget: this.budget },
       (item, writtenAt) => this.observeLatency(item.type, writtenAt - item.timestamp),
