@@ -1,7 +1,8 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
-import { startAppProcess } from '@moonx-farm/test-env';
+import { findFreePort, startAppProcess } from '@moonx-farm/test-env';
 import { pinProcess, type CorePlan } from '../lib/core-pinning';
+import { inspectNodeOption } from '../lib/inspector-heap';
 
 /** A server the generator talks to: the real gateway or the baseline. */
 export interface SystemUnderTest {
@@ -10,6 +11,8 @@ export interface SystemUnderTest {
   pid: number;
   /** Other processes that belong to it (ingest in scenario 5), by name. */
   helpers: Record<string, number>;
+  /** Loopback port of its inspector, when it was started with one (scenario 4 reads the heap there). */
+  inspectorPort?: number;
   stop(): Promise<void>;
 }
 
@@ -21,14 +24,25 @@ export interface LaunchContext {
 
 export const BENCH_JWT_SECRET = 'bench-secret-with-at-least-32-characters!';
 
-/** NODE_OPTIONS may not carry --cpu-prof, so servers are profiled by a preloaded inspector session. */
-function profileEnv(context: LaunchContext, name: string): Record<string, string> {
-  if (!context.profileDir) return {};
+/**
+ * NODE_OPTIONS may not carry --cpu-prof, so servers are profiled by a preloaded inspector session.
+ * With `inspectorPort` the inspector is opened on loopback too, for reading the heap from outside;
+ * it costs nothing until a session attaches, and only scenario 4 asks for it.
+ */
+function nodeOptionsEnv(context: LaunchContext, name: string, inspectorPort?: number): Record<string, string> {
+  const options = [
+    ...(context.profileDir ? [`--require ${path.join(__dirname, 'cpu-profile-preload.js')}`] : []),
+    ...(inspectorPort ? [inspectNodeOption(inspectorPort)] : []),
+  ];
   return {
-    NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile-preload.js')}`,
-    BENCH_CPU_PROFILE_DIR: context.profileDir,
-    BENCH_CPU_PROFILE_NAME: name,
+    ...(options.length ? { NODE_OPTIONS: options.join(' ') } : {}),
+    ...(context.profileDir ? { BENCH_CPU_PROFILE_DIR: context.profileDir, BENCH_CPU_PROFILE_NAME: name } : {}),
   };
+}
+
+/** Whether a server should be started with its inspector open. */
+export interface InspectOption {
+  inspect?: boolean;
 }
 
 /*
@@ -59,8 +73,9 @@ function batchSettingsFromRunner(): Record<string, string> {
 export async function startGateway(
   context: LaunchContext,
   redis: { host: string; port: number },
-  options: { knownSymbols?: string[]; authBridge?: boolean } = {},
+  options: { knownSymbols?: string[]; authBridge?: boolean } & InspectOption = {},
 ): Promise<SystemUnderTest> {
+  const inspectorPort = options.inspect ? await findFreePort() : undefined;
   const redisEnv = { REDIS_HOST: redis.host, REDIS_PORT: String(redis.port) };
   const bridge = options.authBridge
     ? await startAppProcess('auth-bridge', { portVariable: 'AUTH_BRIDGE_PORT', readyPath: '/ready', env: { ...redisEnv, JWT_SECRET: BENCH_JWT_SECRET, LOG_LEVEL: 'warn' } })
@@ -73,7 +88,7 @@ export async function startGateway(
       ...GATEWAY_BENCH_ENV,
       KNOWN_SYMBOLS: (options.knownSymbols ?? []).join(','),
       ...batchSettingsFromRunner(),
-      ...profileEnv(context, 'gateway'),
+      ...nodeOptionsEnv(context, 'gateway', inspectorPort),
     },
   });
   pinProcess(app.process.pid, context.cores.server, context.cores);
@@ -82,6 +97,7 @@ export async function startGateway(
     url: app.url,
     pid: app.process.pid,
     helpers: bridge ? { 'auth-bridge': bridge.process.pid } : {},
+    inspectorPort,
     stop: async () => {
       await app.stop();
       await bridge?.stop();
@@ -118,7 +134,7 @@ export async function startIngest(
       KAFKA_GROUP_ID: groupId,
       ...BENCH_KAFKA_CONSUMER_ENV,
       LOG_LEVEL: 'warn',
-      ...profileEnv(context, 'ingest'),
+      ...nodeOptionsEnv(context, 'ingest'),
     },
   });
   // Ingest is the gateway's side of the path, as the naive bridge's Kafka consumer runs inside its
@@ -127,11 +143,25 @@ export async function startIngest(
   return { pid: app.process.pid, stop: async () => void (await app.stop()) };
 }
 
+const INSPECTOR_NOTICE = /^(Debugger (listening on|attached|ending on)|For help, see: https:\/\/nodejs\.org)/;
+
 /** A baseline server built beside the runner (baseline-redis.js or baseline-kafka.js). */
-export async function startBaseline(context: LaunchContext, script: 'baseline-redis' | 'baseline-kafka', env: Record<string, string>): Promise<SystemUnderTest> {
+export async function startBaseline(
+  context: LaunchContext,
+  script: 'baseline-redis' | 'baseline-kafka',
+  env: Record<string, string>,
+  options: InspectOption = {},
+): Promise<SystemUnderTest> {
+  // The inspector is opened through NODE_OPTIONS, as for the gateway, so both are measured alike.
+  const inspectorPort = options.inspect ? await findFreePort() : undefined;
   const child = fork(path.join(__dirname, `${script}.js`), [], {
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', NODE_ENV: 'production', JWT_SECRET: BENCH_JWT_SECRET, ...env, ...profileEnv(context, script) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', NODE_ENV: 'production', JWT_SECRET: BENCH_JWT_SECRET, ...env, ...nodeOptionsEnv(context, script, inspectorPort) },
+    stdio: ['ignore', 'inherit', inspectorPort ? 'pipe' : 'inherit', 'ipc'],
+  });
+  // The inspector announces every session on stderr; the rest of the server's stderr goes on to ours.
+  child.stderr?.on('data', (data: Buffer) => {
+    const lines = data.toString().split('\n').filter((line) => line && !INSPECTOR_NOTICE.test(line));
+    if (lines.length) process.stderr.write(lines.join('\n') + '\n');
   });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} not ready in 30 s`)), 30000);
@@ -150,6 +180,7 @@ export async function startBaseline(context: LaunchContext, script: 'baseline-re
     url: `http://127.0.0.1:${port}`,
     pid: child.pid ?? 0,
     helpers: {},
+    inspectorPort,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

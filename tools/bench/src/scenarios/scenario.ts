@@ -69,9 +69,11 @@ export function report(result: (RampResult & { connectMs: number }) | undefined)
 export function startSystem(
   context: BenchContext,
   kind: 'gateway' | 'baseline',
-  options: { knownSymbols?: string[]; authBridge?: boolean } = {},
+  options: { knownSymbols?: string[]; authBridge?: boolean; inspect?: boolean } = {},
 ): Promise<SystemUnderTest> {
-  return kind === 'gateway' ? startGateway(context.launch, context.redis, options) : startBaseline(context.launch, 'baseline-redis', redisEnv(context));
+  return kind === 'gateway'
+    ? startGateway(context.launch, context.redis, options)
+    : startBaseline(context.launch, 'baseline-redis', redisEnv(context), { inspect: options.inspect });
 }
 
 /** Marginal CPU µs per delivered message of the server (see marginalCost). */
