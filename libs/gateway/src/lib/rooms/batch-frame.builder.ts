@@ -1,3 +1,10 @@
+import { frameHeaderSize, Opcode, writeFrameHeader } from '../socket/lean-websocket/websocket-frame.writer';
+
+const EVENT_PREFIX = Buffer.from('42');
+const BATCH_OPEN = Buffer.from('["batch",[');
+const BATCH_CLOSE = Buffer.from(']]');
+const COMMA = 0x2c;
+
 /**
  * The bytes of one batched delivery: a WebSocket text frame (unmasked, as servers send) holding
  * the Engine.IO MESSAGE of a Socket.IO EVENT in the default namespace, `42["batch",[u1,u2,…]]`,
@@ -7,30 +14,14 @@
  * a pass writes thousands of sockets whose frames mostly differ, and joining strings then
  * encoding them per socket cost more than the kernel write itself.
  */
-const EVENT_PREFIX = Buffer.from('42');
-const BATCH_OPEN = Buffer.from('["batch",[');
-const BATCH_CLOSE = Buffer.from(']]');
-const COMMA = 0x2c;
-/** FIN + text opcode. */
-const FIN_TEXT = 0x81;
-
 export function batchFrame(updates: readonly Buffer[]): Buffer {
   const count = updates.length;
   let length = EVENT_PREFIX.length;
   for (const update of updates) length += update.length;
   if (count > 1) length += BATCH_OPEN.length + BATCH_CLOSE.length + count - 1;
-  const headerLength = length < 126 ? 2 : length < 65536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(headerLength + length);
-  frame[0] = FIN_TEXT;
-  if (headerLength === 2) frame[1] = length;
-  else if (headerLength === 4) {
-    frame[1] = 126;
-    frame.writeUInt16BE(length, 2);
-  } else {
-    frame[1] = 127;
-    frame.writeBigUInt64BE(BigInt(length), 2);
-  }
-  let at = headerLength + EVENT_PREFIX.copy(frame, headerLength);
+  const frame = Buffer.allocUnsafe(frameHeaderSize(length) + length);
+  let at = writeFrameHeader(frame, Opcode.Text, length);
+  at += EVENT_PREFIX.copy(frame, at);
   if (count === 1) {
     updates[0].copy(frame, at);
     return frame;

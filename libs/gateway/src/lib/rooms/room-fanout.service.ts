@@ -12,8 +12,6 @@ import { BATCH_ROOM, pausedRoomOf, skipRoomOf } from './internal-rooms';
 import { writeToRoom } from './room-frame-writer';
 import { parseEnvelope, type ParsedEnvelope } from './room-envelope.parser';
 
-export { pausedRoomOf, skipRoomOf } from './internal-rooms';
-
 type JoinCollector = (envelope: ParsedEnvelope) => void;
 
 interface RoomSubscription {

@@ -34,7 +34,7 @@ export function writeToRoom(
     if (!socket) continue;
     const tcp = directPath(socket);
     if (tcp) {
-      frame ??= textFrame(`42${packetBody}`);
+      frame ??= encodeTextFrame(`42${packetBody}`);
       tcp.write(frame);
     } else {
       (socket.emit as (event: string, data: unknown) => boolean)(eventName, payload);
@@ -42,11 +42,6 @@ export function writeToRoom(
     delivered++;
   }
   return delivered;
-}
-
-/** One WebSocket text frame (unmasked, as servers send) holding an Engine.IO packet: the bytes ws would build. */
-export function textFrame(packet: string): Buffer {
-  return encodeTextFrame(packet);
 }
 
 /** The socket's TCP stream when nothing of it is queued above TCP; else undefined. */
