@@ -60,6 +60,39 @@ async function measureHeap(context: BenchContext, kind: 'gateway' | 'baseline', 
   }
 }
 
+/** RSS before, halfway and after connecting the clients in two halves, then the idle crowd's CPU. */
+async function measureRss(context: BenchContext, kind: 'gateway' | 'baseline', clients: ClientPlan[]): Promise<RssResult> {
+  const sut: SystemUnderTest = await startSystem(context, kind);
+  try {
+    // A short idle period first, so start-up allocation is not counted per connection.
+    await sleep(1000);
+    const half = Math.floor(clients.length / 2);
+    const first = await connectClients(context, sut, clients.slice(0, half), { settleMs: 3000 });
+    const second = await connectClients(context, sut, clients.slice(half), { settleMs: 3000 });
+    const cpu = cpuMeterFor(context, sut);
+    cpu.start();
+    await sleep(3000);
+    const idle = cpu.stop();
+    const connected = first.connect.connected + second.connect.connected;
+    const connectMs = first.connect.durationMs + second.connect.durationMs;
+    return {
+      clients: clients.length,
+      connected,
+      connectMs,
+      connectsPerSec: Math.round((connected / connectMs) * 1000),
+      rssBeforeMiB: mib(first.rssBefore),
+      rssHalfwayMiB: mib(second.rssBefore),
+      rssAfterMiB: mib(second.rssAfter),
+      rssPerConnectionKiB: kib(second.rssAfter - first.rssBefore, connected),
+      rssPerExtraConnectionKiB: kib(second.rssAfter - second.rssBefore, second.connect.connected),
+      idleCpuPercent: idle.perProcess[kind] ?? NaN,
+    };
+  } finally {
+    await closeClients(context);
+    await sut.stop();
+  }
+}
+
 interface RssResult {
   clients: number;
   connected: number;
@@ -97,43 +130,7 @@ export const idleConnectionsScenario: Scenario = {
     const clients = Array.from({ length: clientCount }, () => ({ rooms: [] }));
     const results: Partial<Record<'gateway' | 'baseline', IdleResult>> = {};
     for (const kind of context.systems) {
-      const sut: SystemUnderTest =
-        await startSystem(context, kind);
-      let rss: RssResult;
-      try {
-        // A short idle period first, so start-up allocation is not counted per connection.
-        await sleep(1000);
-        const half = Math.floor(clients.length / 2);
-        const first = await connectClients(context, sut, clients.slice(0, half), { settleMs: 3000 });
-        const second = await connectClients(context, sut, clients.slice(half), { settleMs: 3000 });
-        const connected = {
-          rssBefore: first.rssBefore,
-          rssAfter: second.rssAfter,
-          connect: {
-            connected: first.connect.connected + second.connect.connected,
-            durationMs: first.connect.durationMs + second.connect.durationMs,
-          },
-        };
-        const cpu = cpuMeterFor(context, sut);
-        cpu.start();
-        await sleep(3000);
-        const idle = cpu.stop();
-        rss = {
-          clients: clientCount,
-          connected: connected.connect.connected,
-          connectMs: connected.connect.durationMs,
-          connectsPerSec: Math.round((connected.connect.connected / connected.connect.durationMs) * 1000),
-          rssBeforeMiB: mib(connected.rssBefore),
-          rssHalfwayMiB: mib(second.rssBefore),
-          rssAfterMiB: mib(connected.rssAfter),
-          rssPerConnectionKiB: kib(connected.rssAfter - connected.rssBefore, connected.connect.connected),
-          rssPerExtraConnectionKiB: kib(second.rssAfter - second.rssBefore, second.connect.connected),
-          idleCpuPercent: idle.perProcess[kind] ?? NaN,
-        };
-      } finally {
-        await closeClients(context);
-        await sut.stop();
-      }
+      const rss = await measureRss(context, kind, clients);
       const heap = await measureHeap(context, kind, clients);
       const result: IdleResult = {
         ...rss,
@@ -145,10 +142,10 @@ export const idleConnectionsScenario: Scenario = {
       };
       results[kind] = result;
       context.log(
-          `  ${kind.padEnd(8)} ${result.connected} connections (${show(result.connectsPerSec)}/s): RSS ${result.rssBeforeMiB} → ${result.rssHalfwayMiB} → ${result.rssAfterMiB} MiB, ` +
-            `${result.rssPerConnectionKiB} KiB per connection, ${result.rssPerExtraConnectionKiB} KiB per connection of the second half; ` +
-            `heap after GC ${result.heapBeforeMiB} → ${result.heapHalfwayMiB} → ${result.heapAfterMiB} MiB, ` +
-            `${result.heapPerConnectionKiB} KiB per connection, ${result.heapPerExtraConnectionKiB} KiB per connection of the second half; idle CPU ${result.idleCpuPercent}%`,
+        `  ${kind.padEnd(8)} ${result.connected} connections (${show(result.connectsPerSec)}/s): RSS ${result.rssBeforeMiB} → ${result.rssHalfwayMiB} → ${result.rssAfterMiB} MiB, ` +
+          `${result.rssPerConnectionKiB} KiB per connection, ${result.rssPerExtraConnectionKiB} KiB per connection of the second half; ` +
+          `heap after GC ${result.heapBeforeMiB} → ${result.heapHalfwayMiB} → ${result.heapAfterMiB} MiB, ` +
+          `${result.heapPerConnectionKiB} KiB per connection, ${result.heapPerExtraConnectionKiB} KiB per connection of the second half; idle CPU ${result.idleCpuPercent}%`,
       );
     }
     const gateway = results.gateway;
