@@ -11,6 +11,8 @@ import { RoomFanoutService } from '../rooms/room-fanout.service';
 import { RoomJoinService, type GatewaySocket } from '../rooms/room-join.service';
 import { SlowSocketMonitor } from '../rooms/slow-socket.monitor';
 import { ClientRequestHandler } from './client-request.handler';
+import { CompactMap } from './compact-map';
+import { compactConnection } from './connection-compaction';
 import { ConnectionGuard } from './connection-guard';
 import { ConnectionRegistry } from './connection-registry';
 import { SocketLifecycleService } from './socket-lifecycle.service';
@@ -60,7 +62,8 @@ export class SocketGateway implements OnGatewayInit, OnGatewayConnection, OnGate
           tokenIssuedAt: verdict.tokenIssuedAt,
           authenticatedAt: Date.now(),
           ip: verdict.ip,
-          rooms: new Map(),
+          // An anonymous socket is in system:alerts alone until it joins more: no Map's table for that.
+          rooms: new CompactMap(),
         };
         socket.data = data;
         next();
@@ -80,6 +83,8 @@ export class SocketGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     // url, time; the auth payload with its token) saves about a kilobyte per idle connection.
     (socket.conn as unknown as { request: unknown }).request = null;
     forgetHandshake(socket);
+    // Every listener of an idle connection is in place: trim the tables and lists that hold them.
+    compactConnection(socket);
     socket.emit('connected', { connectionId: socket.data.connectionId, timestamp: Date.now() });
     const userId = socket.data.userId;
     const automatic = [SYSTEM_ALERTS_ROOM, ...(userId ? privateRoomsOf(userId) : [])];

@@ -133,8 +133,13 @@ export class LeanWebSocket extends WebSocketFrameParser {
   }
 
   listenerCount(event: 'message' | 'close' | 'error'): number {
-    const slot = event === 'message' ? this.messageListeners : event === 'close' ? this.closeListeners : this.errorListeners;
-    return slot === undefined ? 0 : Array.isArray(slot) ? slot.length : 1;
+    return this.listeners(event).length;
+  }
+
+  /** A copy of the event's listeners, as EventEmitter gives them. */
+  listeners(event: 'message' | 'close' | 'error'): AnyListener[] {
+    const slot: Slot<AnyListener> = event === 'message' ? this.messageListeners : event === 'close' ? this.closeListeners : this.errorListeners;
+    return slot === undefined ? [] : Array.isArray(slot) ? [...slot] : [slot];
   }
 
   /**
