@@ -17,8 +17,12 @@ export interface Member<T> {
   /** Resolved at its first write (the adapter knows ids, not sockets). */
   socket: Socket | undefined;
   batch: boolean;
-  /** Its rooms that carry updates (not its own id's room nor the gateway's internal ones). */
-  readonly rooms: RoomState<T>[];
+  /**
+   * Its rooms that carry updates (not its own id's room nor the gateway's internal ones). Replaced,
+   * not pushed to, on a join: an array grown by `push` keeps room for 17 entries (about 150 B per
+   * connection) for the one or few rooms most sockets are in.
+   */
+  rooms: readonly RoomState<T>[];
   /** Index of the last update it was written (updates are numbered across rooms). */
   cursor: number;
   /** Per room, the index up to which a join's replay or a resync sent it directly. */
@@ -71,7 +75,7 @@ export class BatchMembership<T> {
     }
     if (state.members.has(member)) return;
     state.members.add(member);
-    member.rooms.push(state);
+    member.rooms = [...member.rooms, state];
     if (member.batch) state.batchMembers++;
   }
 
@@ -81,7 +85,7 @@ export class BatchMembership<T> {
     if (room === id) {
       // A disconnect leaves the socket's own room first: forget the member and all its rooms.
       for (const state of member.rooms) this.removeFrom(state, member);
-      member.rooms.length = 0;
+      member.rooms = [];
       this.members.delete(id);
       this.batch.delete(member);
       return;
@@ -95,7 +99,7 @@ export class BatchMembership<T> {
     }
     const state = this.rooms.get(room);
     if (!state || !state.members.has(member)) return;
-    member.rooms.splice(member.rooms.indexOf(state), 1);
+    member.rooms = member.rooms.filter((joined) => joined !== state);
     member.marks?.delete(state);
     this.removeFrom(state, member);
   }
