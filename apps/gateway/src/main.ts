@@ -1,11 +1,12 @@
 import 'reflect-metadata';
-import { SocketLifecycleService, socketServerSettingsFrom, startGatewayApplication } from '@moonx-farm/gateway';
+import { SocketLifecycleService, applyGatewayHeapMode, socketServerSettingsFrom, startGatewayApplication } from '@moonx-farm/gateway';
 import { exitCleanlyOnSignals, nestLogLevels, runMain } from '@moonx-farm/server-core';
 import { GatewayAppModule } from './app/gateway-app.module';
 import { loadGatewayAppEnv } from './app/gateway.config';
 
 runMain('gateway', async () => {
   const env = loadGatewayAppEnv();
+  applyGatewayHeapMode(env.V8_OPTIMIZE_FOR_SIZE);
   const app = await startGatewayApplication(GatewayAppModule.forRoot(env, process.env['npm_package_version'] ?? '0.1.0'), {
     host: env.WEBSOCKET_GATEWAY_HOST,
     port: env.WEBSOCKET_GATEWAY_PORT,

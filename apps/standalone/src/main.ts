@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { SocketLifecycleService, socketServerSettingsFrom, startGatewayApplication } from '@moonx-farm/gateway';
+import { SocketLifecycleService, applyGatewayHeapMode, socketServerSettingsFrom, startGatewayApplication } from '@moonx-farm/gateway';
 import { exitCleanlyOnSignals, nestLogLevels, runMain } from '@moonx-farm/server-core';
 import { StandaloneAppModule } from './app/standalone-app.module';
 import { loadStandaloneEnv } from './app/standalone.config';
@@ -8,6 +8,7 @@ const VERSION = process.env['npm_package_version'] ?? '0.1.0';
 
 runMain('standalone', async () => {
   const env = loadStandaloneEnv();
+  applyGatewayHeapMode(env.V8_OPTIMIZE_FOR_SIZE);
   const app = await startGatewayApplication(StandaloneAppModule.forRoot(env, VERSION), {
     host: env.WEBSOCKET_GATEWAY_HOST,
     port: env.WEBSOCKET_GATEWAY_PORT,

@@ -5,6 +5,7 @@ export * from './lib/socket/configured-io.adapter';
 export * from './lib/rooms/room-fanout.service';
 export * from './lib/gateway-env';
 export * from './lib/gateway-application';
+export * from './lib/gateway-heap-mode';
 export * from './lib/auth/auth-client.module';
 export * from './lib/auth/bridge-token-verifier';
 export * from './lib/socket/socket-lifecycle.service';
