@@ -6,7 +6,7 @@ import { loadGatewayAppEnv } from './app/gateway.config';
 
 runMain('gateway', async () => {
   const env = loadGatewayAppEnv();
-  applyGatewayHeapMode(env.V8_OPTIMIZE_FOR_SIZE);
+  applyGatewayHeapMode(env.V8_HEAP_GROWING_PERCENT);
   const app = await startGatewayApplication(GatewayAppModule.forRoot(env, process.env['npm_package_version'] ?? '0.1.0'), {
     host: env.WEBSOCKET_GATEWAY_HOST,
     port: env.WEBSOCKET_GATEWAY_PORT,

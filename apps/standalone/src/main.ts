@@ -8,7 +8,7 @@ const VERSION = process.env['npm_package_version'] ?? '0.1.0';
 
 runMain('standalone', async () => {
   const env = loadStandaloneEnv();
-  applyGatewayHeapMode(env.V8_OPTIMIZE_FOR_SIZE);
+  applyGatewayHeapMode(env.V8_HEAP_GROWING_PERCENT);
   const app = await startGatewayApplication(StandaloneAppModule.forRoot(env, VERSION), {
     host: env.WEBSOCKET_GATEWAY_HOST,
     port: env.WEBSOCKET_GATEWAY_PORT,

@@ -39,8 +39,8 @@ export const gatewayEnvShape = {
   AUTH_BRIDGE_TIMEOUT_MS: intVar(2000, 50, 60000),
   AUTH_BRIDGE_FAILURE_THRESHOLD: intVar(3, 1, 1000),
   AUTH_BRIDGE_RETRY_MS: intVar(5000, 100, 600000),
-  /** V8 favours memory over speed in sizing and collecting the heap (gateway-heap-mode.ts). */
-  V8_OPTIMIZE_FOR_SIZE: boolVar(true),
+  /** How far V8 lets the old generation grow past what is live before it collects, percent; 0: V8's own heuristics (gateway-heap-mode.ts). */
+  V8_HEAP_GROWING_PERCENT: intVar(0, 0, 300),
   /** The live console page at /console; always off when NODE_ENV=production. */
   LIVE_CONSOLE_ENABLED: boolVar(true),
 };

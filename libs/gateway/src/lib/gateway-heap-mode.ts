@@ -1,19 +1,26 @@
 import { setFlagsFromString } from 'node:v8';
 
 /**
- * Asks V8 to favour memory over speed in how it grows and collects the heap (`--optimize-for-size`),
- * unless `optimizeForSize` is off.
+ * Has V8 collect the old generation once it has grown `growingPercent` past what the last full
+ * collection left live (`--heap-growing-percent`); 0 leaves the growth to V8's own heuristics.
  *
  * A gateway's memory is mostly idle connections, and a burst of handshakes leaves its garbage in
- * the old generation, which V8 by default lets grow well past what is live before it collects:
- * measured with 19,000 idle connections, RSS stood 3-4 KiB per connection above the live heap a
- * few seconds after the burst (and stayed there while idle), against about 1 KiB with this flag.
- * The cost is more frequent full collections while the heap grows; fan-out mostly makes
- * short-lived garbage, which the young generation collects either way (BENCHMARKS.md).
+ * the old generation, which V8 by default lets grow to between 1.1 and 4 times what is live
+ * before it collects. Measured with 19,000 idle connections (BENCHMARKS.md, scenario 4), RSS per
+ * connection a few seconds after the burst, against 6.2 KiB of live heap: 10.7-10.8 KiB with V8's
+ * heuristics (and it stayed there while idle), 8.9 at 100 %, 7.6 at 50 %, 7.2 at 10 %.
  *
- * Set at run time because Node refuses this flag in NODE_OPTIONS; it only changes how V8 sizes
- * and collects the heap from now on, so it is applied as the app starts, before it serves.
+ * The price is more full collections, and on a replica with one core their pauses reach the tail
+ * of latency. Private events to 5,000 authenticated sockets (scenario 3) at 7,500 a second: p99
+ * 126-199 ms at 50 % against 33-34 ms with V8's heuristics (at 5,000 a second both stayed under
+ * 40 ms; at 20 %, 77-137 ms already there). One hot room of 5,000 sockets (scenario 2): p99 112-158
+ * ms at 50 % against 79-101 ms. So latency comes first and the default is 0; 50 suits replicas
+ * that hold many connections with little traffic. `--optimize-for-size`, which Node refuses in
+ * NODE_OPTIONS anyway, bought the same memory with p99 137-207 ms at 5,000 private events a second.
+ *
+ * Set at run time so every way of starting the gateway gets it; it only changes when V8 collects
+ * from now on, so it is applied as the app starts, before it serves.
  */
-export function applyGatewayHeapMode(optimizeForSize: boolean): void {
-  if (optimizeForSize) setFlagsFromString('--optimize-for-size');
+export function applyGatewayHeapMode(growingPercent: number): void {
+  if (growingPercent > 0) setFlagsFromString(`--heap-growing-percent=${growingPercent}`);
 }

@@ -58,10 +58,15 @@ export const GATEWAY_BENCH_ENV = {
   LOG_LEVEL: 'warn',
 };
 
-/** The gateway's BATCH_* settings, when the runner was started with any (to try other pacing). */
-function batchSettingsFromRunner(): Record<string, string> {
+/** Gateway settings a run may try other values of: they reach the gateway from the runner's environment. */
+const TUNABLE_SETTINGS = ['WEBSOCKET_ENGINE', 'V8_HEAP_GROWING_PERCENT'];
+
+/** The gateway's BATCH_* and other tunable settings the runner was started with (to try other pacing, engine or heap mode). */
+function tunedSettingsFromRunner(): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('BATCH_') && entry[1] !== undefined),
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => (entry[0].startsWith('BATCH_') || TUNABLE_SETTINGS.includes(entry[0])) && entry[1] !== undefined,
+    ),
   );
 }
 
@@ -87,7 +92,7 @@ export async function startGateway(
       ...redisEnv,
       ...GATEWAY_BENCH_ENV,
       KNOWN_SYMBOLS: (options.knownSymbols ?? []).join(','),
-      ...batchSettingsFromRunner(),
+      ...tunedSettingsFromRunner(),
       ...nodeOptionsEnv(context, 'gateway', inspectorPort),
     },
   });
