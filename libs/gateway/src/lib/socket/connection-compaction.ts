@@ -63,13 +63,12 @@ export function compactConnection(socket: Socket): void {
   if (parts.transport?.name === 'websocket') parts.transport.removeAllListeners?.('headers');
   dropUpgradeErrorListener(parts.websocket);
   for (const emitter of [parts.tcp, parts.transport, parts.engine, parts.socket]) compactListenerTable(emitter);
-  parts.socket._anyListeners = exactCopy(parts.socket._anyListeners);
-  parts.engine.cleanupFn = exactCopy(parts.engine.cleanupFn);
-  parts.socket.acks = compactMap(parts.socket.acks);
-  if (parts.client) {
-    parts.client.nsps = compactMap(parts.client.nsps);
-    parts.client.sockets = compactMap(parts.client.sockets);
-  }
+  // Only fields that are there are replaced: adding one would change the object's hidden class.
+  if (parts.socket._anyListeners) parts.socket._anyListeners = exactCopy(parts.socket._anyListeners);
+  if (parts.engine.cleanupFn) parts.engine.cleanupFn = exactCopy(parts.engine.cleanupFn);
+  if (parts.socket.acks) parts.socket.acks = compactMap(parts.socket.acks);
+  if (parts.client?.nsps) parts.client.nsps = compactMap(parts.client.nsps);
+  if (parts.client?.sockets) parts.client.sockets = compactMap(parts.client.sockets);
   const callbacks = parts.decoder?._callbacks;
   if (callbacks) for (const key of Object.keys(callbacks)) callbacks[key] = exactCopy(callbacks[key]);
 }
