@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { added, removed, type Slot } from './listener-slot';
+import { added, emitTo, removed, type Slot } from './listener-slot';
 import { CloseCode, isValidCloseCode } from './websocket-close-codes';
 import { WebSocketFrameParser } from './websocket-frame.parser';
 import {
@@ -200,9 +200,7 @@ export class LeanWebSocket extends WebSocketFrameParser {
   }
 
   protected onMessage(data: Buffer, isBinary: boolean): void {
-    const listeners = this.messageListeners;
-    if (typeof listeners === 'function') listeners(data, isBinary);
-    else if (listeners !== undefined) for (const listener of listeners.slice()) listener(data, isBinary);
+    emitTo(this.messageListeners, data, isBinary);
   }
 
   protected onPing(payload: Buffer): void {
@@ -232,16 +230,12 @@ export class LeanWebSocket extends WebSocketFrameParser {
     this.closeTimer = undefined;
     if ((this.flags & CLOSE_EMITTED) !== 0) return;
     this.flags |= CLOSE_EMITTED;
-    const listeners = this.closeListeners;
-    if (typeof listeners === 'function') listeners(this.closeCode, this.closeReason);
-    else if (listeners !== undefined) for (const listener of listeners.slice()) listener(this.closeCode, this.closeReason);
+    emitTo(this.closeListeners, this.closeCode, this.closeReason);
   }
 
   /** Errors go to the listeners if any; without one they are dropped, never thrown (unlike an EventEmitter). */
   emitError(error: Error): void {
-    const listeners = this.errorListeners;
-    if (typeof listeners === 'function') listeners(error);
-    else if (listeners !== undefined) for (const listener of listeners.slice()) listener(error);
+    emitTo(this.errorListeners, error);
   }
 
   private sendClose(code: number | undefined, reason: string | Buffer | undefined, endNow: boolean): void {

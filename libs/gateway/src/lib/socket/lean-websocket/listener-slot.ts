@@ -23,3 +23,9 @@ export function removed<L>(slot: Slot<L>, listener: L): Slot<L> {
   const rest = slot.filter((_, i) => i !== index);
   return rest.length === 0 ? undefined : rest.length === 1 ? rest[0] : rest;
 }
+
+/** Calls each listener of the slot with `args`; a list is copied first, so a listener may remove itself (as `once` does). */
+export function emitTo<A extends unknown[]>(slot: Slot<(...args: A) => void>, ...args: A): void {
+  if (typeof slot === 'function') slot(...args);
+  else if (slot !== undefined) for (const listener of slot.slice()) listener(...args);
+}
