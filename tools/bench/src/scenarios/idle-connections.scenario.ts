@@ -3,7 +3,7 @@ import { closeClients, connectClients, cpuMeterFor, scaled, type BenchContext } 
 import { sleep } from '../harness/rate-step';
 import type { SystemUnderTest } from '../harness/system-under-test';
 import { heapUsedAfterGc } from '../lib/inspector-heap';
-import { ratio, show, showRatio, startSystem, type Scenario } from './scenario';
+import { ratio, show, showFigure, showRatio, startSystem, type Scenario } from './scenario';
 
 /*
  * Scenario 4, idle connections: 19,000 anonymous connections that join nothing themselves
@@ -119,8 +119,6 @@ interface HeapResult {
 type IdleResult = RssResult & HeapResult;
 
 const kib = (bytes: number, count: number) => Math.round((bytes / Math.max(1, count) / 1024) * 10) / 10;
-/** A figure of one decimal, or n/a for a system that was not run. */
-const shown = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? 'n/a' : String(value));
 const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 
 export const idleConnectionsScenario: Scenario = {
@@ -158,16 +156,16 @@ export const idleConnectionsScenario: Scenario = {
     const heapExtraVsBaseline = ratio(gateway?.heapPerExtraConnectionKiB, baseline?.heapPerExtraConnectionKiB);
     return {
       summary:
-        `scenario 4 idle connections (${clientCount}): gateway ${shown(gateway?.rssPerConnectionKiB)} KiB RSS per connection ` +
-        `(${shown(gateway?.rssBeforeMiB)} → ${shown(gateway?.rssAfterMiB)} MiB), ${shown(gateway?.rssPerExtraConnectionKiB)} KiB per connection of the second half; ` +
-        `baseline ${shown(baseline?.rssPerConnectionKiB)} and ${shown(baseline?.rssPerExtraConnectionKiB)} KiB → ${showRatio(vsBaseline)} and ${showRatio(extraVsBaseline)} baseline (target ≤ ${TARGET_KB} KB); ` +
-        `heap after GC: gateway ${shown(gateway?.heapPerConnectionKiB)} and ${shown(gateway?.heapPerExtraConnectionKiB)} KiB per connection, ` +
-        `baseline ${shown(baseline?.heapPerConnectionKiB)} and ${shown(baseline?.heapPerExtraConnectionKiB)} KiB → ${showRatio(heapVsBaseline)} and ${showRatio(heapExtraVsBaseline)} baseline`,
+        `scenario 4 idle connections (${clientCount}): gateway ${showFigure(gateway?.rssPerConnectionKiB)} KiB RSS per connection ` +
+        `(${showFigure(gateway?.rssBeforeMiB)} → ${showFigure(gateway?.rssAfterMiB)} MiB), ${showFigure(gateway?.rssPerExtraConnectionKiB)} KiB per connection of the second half; ` +
+        `baseline ${showFigure(baseline?.rssPerConnectionKiB)} and ${showFigure(baseline?.rssPerExtraConnectionKiB)} KiB → ${showRatio(vsBaseline)} and ${showRatio(extraVsBaseline)} baseline (target ≤ ${TARGET_KB} KB); ` +
+        `heap after GC: gateway ${showFigure(gateway?.heapPerConnectionKiB)} and ${showFigure(gateway?.heapPerExtraConnectionKiB)} KiB per connection, ` +
+        `baseline ${showFigure(baseline?.heapPerConnectionKiB)} and ${showFigure(baseline?.heapPerExtraConnectionKiB)} KiB → ${showRatio(heapVsBaseline)} and ${showRatio(heapExtraVsBaseline)} baseline`,
       data: { clients: clientCount, target: { rssPerConnectionKiB: TARGET_KB }, ratioToBaseline: vsBaseline, extraRatioToBaseline: extraVsBaseline, heapRatioToBaseline: heapVsBaseline, heapExtraRatioToBaseline: heapExtraVsBaseline, gateway, baseline },
       markdown: [
-        `| 4 idle connections | ${clientCount} connections | ${shown(gateway?.rssPerConnectionKiB)} KiB RSS per connection (${shown(gateway?.rssBeforeMiB)} → ${shown(gateway?.rssHalfwayMiB)} → ${shown(gateway?.rssAfterMiB)} MiB), ${shown(gateway?.rssPerExtraConnectionKiB)} KiB per connection of the second half; ` +
-          `heap after GC ${shown(gateway?.heapPerConnectionKiB)} and ${shown(gateway?.heapPerExtraConnectionKiB)} KiB per connection (${shown(gateway?.heapBeforeMiB)} → ${shown(gateway?.heapHalfwayMiB)} → ${shown(gateway?.heapAfterMiB)} MiB); ${show(gateway?.connectsPerSec)} connects/s | ` +
-          `${shown(baseline?.rssPerConnectionKiB)} and ${shown(baseline?.rssPerExtraConnectionKiB)} KiB; heap ${shown(baseline?.heapPerConnectionKiB)} and ${shown(baseline?.heapPerExtraConnectionKiB)} KiB; ${show(baseline?.connectsPerSec)} connects/s | ` +
+        `| 4 idle connections | ${clientCount} connections | ${showFigure(gateway?.rssPerConnectionKiB)} KiB RSS per connection (${showFigure(gateway?.rssBeforeMiB)} → ${showFigure(gateway?.rssHalfwayMiB)} → ${showFigure(gateway?.rssAfterMiB)} MiB), ${showFigure(gateway?.rssPerExtraConnectionKiB)} KiB per connection of the second half; ` +
+          `heap after GC ${showFigure(gateway?.heapPerConnectionKiB)} and ${showFigure(gateway?.heapPerExtraConnectionKiB)} KiB per connection (${showFigure(gateway?.heapBeforeMiB)} → ${showFigure(gateway?.heapHalfwayMiB)} → ${showFigure(gateway?.heapAfterMiB)} MiB); ${show(gateway?.connectsPerSec)} connects/s | ` +
+          `${showFigure(baseline?.rssPerConnectionKiB)} and ${showFigure(baseline?.rssPerExtraConnectionKiB)} KiB; heap ${showFigure(baseline?.heapPerConnectionKiB)} and ${showFigure(baseline?.heapPerExtraConnectionKiB)} KiB; ${show(baseline?.connectsPerSec)} connects/s | ` +
           `${showRatio(vsBaseline)} and ${showRatio(extraVsBaseline)}; heap ${showRatio(heapVsBaseline)} and ${showRatio(heapExtraVsBaseline)} | ≤ ${TARGET_KB} KB per connection |`,
       ],
     };

@@ -37,6 +37,11 @@ export function show(value: number | undefined, unit = ''): string {
   return `${Math.round(value).toLocaleString('en-US')}${unit}`;
 }
 
+/** A figure already rounded to what it means (KiB to a tenth), as it is; n/a when missing, as `show`. */
+export function showFigure(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? 'n/a' : String(value);
+}
+
 export function showRatio(value: number | undefined): string {
   return value === undefined ? 'n/a' : `${value}×`;
 }
