@@ -14,6 +14,8 @@ export interface BenchContext {
   scale: number;
   /** The systems to measure, in order (gateway, then baseline, unless one was asked for). */
   systems: readonly ('gateway' | 'baseline')[];
+  /** Seconds scenario 4 watches the idle crowd's RSS after connecting (undefined: its default). */
+  idleWindowSec?: number;
   redis: { host: string; port: number; pid: number };
   generator: LoadGeneratorHandle;
   /** 127.0.0.x source addresses the clients are spread over. */

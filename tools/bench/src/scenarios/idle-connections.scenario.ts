@@ -1,6 +1,7 @@
 import type { ClientPlan } from '../generator/generator-protocol';
 import { closeClients, connectClients, cpuMeterFor, scaled, type BenchContext } from '../harness/bench-context';
 import { sleep } from '../harness/rate-step';
+import { rssBytesOf } from '../lib/process-stats';
 import type { SystemUnderTest } from '../harness/system-under-test';
 import { heapUsedAfterGc } from '../lib/inspector-heap';
 import { ratio, show, showFigure, showRatio, startSystem, type Scenario } from './scenario';
@@ -23,6 +24,8 @@ import { ratio, show, showFigure, showRatio, startSystem, type Scenario } from '
  * (the gateway's down, the baseline's up), even with every heap read after the RSS read.
  */
 const TARGET_KB = 8;
+/** Seconds the idle crowd's RSS is watched after the connects (--idle-seconds): past one full collection at the defaults. */
+export const DEFAULT_IDLE_WINDOW_SEC = 120;
 
 interface HeapPass {
   beforeBytes: number;
@@ -60,6 +63,34 @@ async function measureHeap(context: BenchContext, kind: 'gateway' | 'baseline', 
   }
 }
 
+/**
+ * RSS of the idle crowd, read every second for `seconds`. Idle is not still: every connection is
+ * pinged (every 25 s by default), a little of each ping reaches V8's old generation, and RSS
+ * climbs until a full collection brings it down, in a saw-tooth of a minute or two. One reading
+ * a few seconds after the connects is a single point on it; the lowest and highest over a
+ * window that holds a full collection are what the crowd really costs.
+ */
+async function watchIdleRss(
+  context: BenchContext,
+  kind: string,
+  pid: number,
+  seconds: number,
+  perConnection: (rssBytes: number) => number,
+): Promise<{ seconds: number; minBytes: number; maxBytes: number }> {
+  let minBytes = rssBytesOf(pid);
+  let maxBytes = minBytes;
+  for (let second = 1; second <= seconds; second++) {
+    await sleep(1000);
+    const rss = rssBytesOf(pid);
+    minBytes = Math.min(minBytes, rss);
+    maxBytes = Math.max(maxBytes, rss);
+    if (second % 30 === 0 || second === seconds) {
+      context.log(`  ${kind}: idle ${second}/${seconds} s, RSS ${perConnection(rss)} KiB per connection (lowest ${perConnection(minBytes)}, highest ${perConnection(maxBytes)})`);
+    }
+  }
+  return { seconds, minBytes, maxBytes };
+}
+
 /** RSS before, halfway and after connecting the clients in two halves, then the idle crowd's CPU. */
 async function measureRss(context: BenchContext, kind: 'gateway' | 'baseline', clients: ClientPlan[]): Promise<RssResult> {
   const sut: SystemUnderTest = await startSystem(context, kind);
@@ -74,6 +105,8 @@ async function measureRss(context: BenchContext, kind: 'gateway' | 'baseline', c
     await sleep(3000);
     const idle = cpu.stop();
     const connected = first.connect.connected + second.connect.connected;
+    const perConnection = (rss: number) => kib(rss - first.rssBefore, connected);
+    const window = await watchIdleRss(context, kind, sut.pid, context.idleWindowSec ?? DEFAULT_IDLE_WINDOW_SEC, perConnection);
     const connectMs = first.connect.durationMs + second.connect.durationMs;
     return {
       clients: clients.length,
@@ -86,6 +119,9 @@ async function measureRss(context: BenchContext, kind: 'gateway' | 'baseline', c
       rssPerConnectionKiB: kib(second.rssAfter - first.rssBefore, connected),
       rssPerExtraConnectionKiB: kib(second.rssAfter - second.rssBefore, second.connect.connected),
       idleCpuPercent: idle.perProcess[kind] ?? NaN,
+      idleWindowSec: window.seconds,
+      rssIdleMinKiB: perConnection(window.minBytes),
+      rssIdleMaxKiB: perConnection(window.maxBytes),
     };
   } finally {
     await closeClients(context);
@@ -105,6 +141,11 @@ interface RssResult {
   /** RSS per connection of the second half alone: the marginal cost of an idle connection. */
   rssPerExtraConnectionKiB: number;
   idleCpuPercent: number;
+  /** How long RSS was then watched with nothing happening but pings (0: not watched). */
+  idleWindowSec: number;
+  /** Lowest and highest RSS per connection (over all of them) during that window. */
+  rssIdleMinKiB: number;
+  rssIdleMaxKiB: number;
 }
 
 interface HeapResult {
@@ -117,6 +158,12 @@ interface HeapResult {
 }
 
 type IdleResult = RssResult & HeapResult;
+
+/** ` RSS x-y KiB per connection over N s idle`, or nothing when the idle crowd was not watched. */
+function idleRange(result: RssResult | undefined): string {
+  if (!result || result.idleWindowSec === 0) return '';
+  return ` RSS ${showFigure(result.rssIdleMinKiB)} to ${showFigure(result.rssIdleMaxKiB)} KiB per connection over ${result.idleWindowSec} s idle`;
+}
 
 const kib = (bytes: number, count: number) => Math.round((bytes / Math.max(1, count) / 1024) * 10) / 10;
 const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
@@ -145,7 +192,7 @@ export const idleConnectionsScenario: Scenario = {
         `  ${kind.padEnd(8)} ${result.connected} connections (${show(result.connectsPerSec)}/s): RSS ${result.rssBeforeMiB} → ${result.rssHalfwayMiB} → ${result.rssAfterMiB} MiB, ` +
           `${result.rssPerConnectionKiB} KiB per connection, ${result.rssPerExtraConnectionKiB} KiB per connection of the second half; ` +
           `heap after GC ${result.heapBeforeMiB} → ${result.heapHalfwayMiB} → ${result.heapAfterMiB} MiB, ` +
-          `${result.heapPerConnectionKiB} KiB per connection, ${result.heapPerExtraConnectionKiB} KiB per connection of the second half; idle CPU ${result.idleCpuPercent}%`,
+          `${result.heapPerConnectionKiB} KiB per connection, ${result.heapPerExtraConnectionKiB} KiB per connection of the second half; idle CPU ${result.idleCpuPercent}%;${idleRange(result)}`,
       );
     }
     const gateway = results.gateway;
@@ -159,13 +206,14 @@ export const idleConnectionsScenario: Scenario = {
         `scenario 4 idle connections (${clientCount}): gateway ${showFigure(gateway?.rssPerConnectionKiB)} KiB RSS per connection ` +
         `(${showFigure(gateway?.rssBeforeMiB)} → ${showFigure(gateway?.rssAfterMiB)} MiB), ${showFigure(gateway?.rssPerExtraConnectionKiB)} KiB per connection of the second half; ` +
         `baseline ${showFigure(baseline?.rssPerConnectionKiB)} and ${showFigure(baseline?.rssPerExtraConnectionKiB)} KiB → ${showRatio(vsBaseline)} and ${showRatio(extraVsBaseline)} baseline (target ≤ ${TARGET_KB} KB); ` +
+        (gateway?.idleWindowSec || baseline?.idleWindowSec ? `idle: gateway${idleRange(gateway) || ' n/a'}, baseline${idleRange(baseline) || ' n/a'}; ` : '') +
         `heap after GC: gateway ${showFigure(gateway?.heapPerConnectionKiB)} and ${showFigure(gateway?.heapPerExtraConnectionKiB)} KiB per connection, ` +
         `baseline ${showFigure(baseline?.heapPerConnectionKiB)} and ${showFigure(baseline?.heapPerExtraConnectionKiB)} KiB → ${showRatio(heapVsBaseline)} and ${showRatio(heapExtraVsBaseline)} baseline`,
       data: { clients: clientCount, target: { rssPerConnectionKiB: TARGET_KB }, ratioToBaseline: vsBaseline, extraRatioToBaseline: extraVsBaseline, heapRatioToBaseline: heapVsBaseline, heapExtraRatioToBaseline: heapExtraVsBaseline, gateway, baseline },
       markdown: [
         `| 4 idle connections | ${clientCount} connections | ${showFigure(gateway?.rssPerConnectionKiB)} KiB RSS per connection (${showFigure(gateway?.rssBeforeMiB)} → ${showFigure(gateway?.rssHalfwayMiB)} → ${showFigure(gateway?.rssAfterMiB)} MiB), ${showFigure(gateway?.rssPerExtraConnectionKiB)} KiB per connection of the second half; ` +
-          `heap after GC ${showFigure(gateway?.heapPerConnectionKiB)} and ${showFigure(gateway?.heapPerExtraConnectionKiB)} KiB per connection (${showFigure(gateway?.heapBeforeMiB)} → ${showFigure(gateway?.heapHalfwayMiB)} → ${showFigure(gateway?.heapAfterMiB)} MiB); ${show(gateway?.connectsPerSec)} connects/s | ` +
-          `${showFigure(baseline?.rssPerConnectionKiB)} and ${showFigure(baseline?.rssPerExtraConnectionKiB)} KiB; heap ${showFigure(baseline?.heapPerConnectionKiB)} and ${showFigure(baseline?.heapPerExtraConnectionKiB)} KiB; ${show(baseline?.connectsPerSec)} connects/s | ` +
+          `heap after GC ${showFigure(gateway?.heapPerConnectionKiB)} and ${showFigure(gateway?.heapPerExtraConnectionKiB)} KiB per connection (${showFigure(gateway?.heapBeforeMiB)} → ${showFigure(gateway?.heapHalfwayMiB)} → ${showFigure(gateway?.heapAfterMiB)} MiB);${idleRange(gateway)}; ${show(gateway?.connectsPerSec)} connects/s | ` +
+          `${showFigure(baseline?.rssPerConnectionKiB)} and ${showFigure(baseline?.rssPerExtraConnectionKiB)} KiB;${idleRange(baseline)}; heap ${showFigure(baseline?.heapPerConnectionKiB)} and ${showFigure(baseline?.heapPerExtraConnectionKiB)} KiB; ${show(baseline?.connectsPerSec)} connects/s | ` +
           `${showRatio(vsBaseline)} and ${showRatio(extraVsBaseline)}; heap ${showRatio(heapVsBaseline)} and ${showRatio(heapExtraVsBaseline)} | ≤ ${TARGET_KB} KB per connection |`,
       ],
     };
