@@ -15,6 +15,7 @@ const entries = {
   'baseline-kafka': 'servers/baseline-kafka.main.ts',
   'profile-summary': 'profile-summary.main.ts',
   'cpu-profile-preload': 'cpu-profile.preload.ts',
+  'write-probe': 'write-probe.main.ts',
 };
 
 const started = Date.now();

@@ -2,7 +2,7 @@ import { parseBenchArgs } from './bench-args';
 
 describe('bench arguments', () => {
   it('defaults to every scenario at full scale', () => {
-    expect(parseBenchArgs([])).toEqual({ scenarios: [], scale: 1, outDir: 'tmp/bench', profile: false, systems: ['gateway', 'baseline'], help: false });
+    expect(parseBenchArgs([])).toEqual({ scenarios: [], scale: 1, outDir: 'tmp/bench', profile: false, systems: ['gateway', 'baseline'], writeProbe: true, help: false });
   });
 
   it('selects scenarios, scale, output and profiling', () => {
@@ -12,8 +12,13 @@ describe('bench arguments', () => {
       outDir: 'tmp/x',
       profile: true,
       systems: ['gateway', 'baseline'],
+      writeProbe: true,
       help: false,
     });
+  });
+
+  it('skips the write probe on request', () => {
+    expect(parseBenchArgs(['--no-write-probe', '--scenario=4']).writeProbe).toBe(false);
   });
 
   it('refuses what it does not know', () => {

@@ -6,6 +6,8 @@ export interface BenchArgs {
   profile: boolean;
   /** Which systems to measure: both (the default), or one of them for a quick look. */
   systems: SystemKind[];
+  /** Measure the machine's cost of one loopback socket write before the scenarios (lib/write-probe.ts). */
+  writeProbe: boolean;
   help: boolean;
 }
 
@@ -18,10 +20,12 @@ export const BENCH_USAGE = `usage: npm run bench [-- options]
   --out=DIR          where JSON results go; default tmp/bench
   --profile          run the servers with --cpu-prof (profiles in DIR/profiles/<server>/)
   --systems=S[,S]    gateway, baseline or both (default); one alone gives no ratio
+  --no-write-probe   skip the machine calibration (the cost of one write to one of 5,000
+                     loopback sockets, about 11 s) that runs before the scenarios
 `;
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { scenarios: [], scale: 1, outDir: 'tmp/bench', profile: false, systems: ['gateway', 'baseline'], help: false };
+  const args: BenchArgs = { scenarios: [], scale: 1, outDir: 'tmp/bench', profile: false, systems: ['gateway', 'baseline'], writeProbe: true, help: false };
   for (const arg of argv) {
     const [name, value = ''] = arg.split('=', 2);
     switch (name) {
@@ -51,6 +55,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       }
       case '--profile':
         args.profile = true;
+        break;
+      case '--no-write-probe':
+        args.writeProbe = false;
         break;
       case '--help':
       case '-h':

@@ -7,6 +7,7 @@ import type { BenchContext } from './harness/bench-context';
 import { parseBenchArgs, BENCH_USAGE } from './bench-args';
 import { pinProcess, planCores, raiseFileLimit } from './lib/core-pinning';
 import { machineInfo } from './lib/process-stats';
+import { describeWriteProbe, runWriteProbe } from './lib/write-probe';
 import { hotRoomScenario } from './scenarios/hot-room.scenario';
 import { idleConnectionsScenario } from './scenarios/idle-connections.scenario';
 import { marketFanoutScenario } from './scenarios/market-fanout.scenario';
@@ -48,6 +49,12 @@ async function main(): Promise<void> {
   const generator = await LoadGeneratorHandle.start({ profileDir });
   pinProcess(generator.pid, cores.rest, cores);
 
+  const sourceAddresses = Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 2}`);
+  // Before any scenario, while nothing else measures: the cost of one socket write is what
+  // caps scenarios 1, 2 and 5 on this machine, so figures from two machines compare through it.
+  const writeProbe = args.writeProbe ? await runWriteProbe({ cores, sourceAddresses, log }) : undefined;
+  if (writeProbe) log(`bench: ${describeWriteProbe(writeProbe)} (probe ${(writeProbe.durationMs / 1000).toFixed(1)} s)`);
+
   const context: BenchContext = {
     machine,
     cores,
@@ -56,7 +63,7 @@ async function main(): Promise<void> {
     systems: args.systems,
     redis: { host: redis.host, port: redis.port, pid: redisPid },
     generator,
-    sourceAddresses: Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 2}`),
+    sourceAddresses,
     log,
   };
   const summaries: string[] = [];
@@ -75,6 +82,7 @@ async function main(): Promise<void> {
           title: scenario.title,
           command: `npm run bench -- --scenario=${scenario.id}${args.scale !== 1 ? ` --scale=${args.scale}` : ''}${args.systems.length === 1 ? ` --systems=${args.systems[0]}` : ''}`,
           machine,
+          writeProbe: writeProbe ?? null,
           cores,
           scale: args.scale,
           durationSec: Math.round((Date.now() - started) / 1000),
@@ -99,7 +107,8 @@ async function main(): Promise<void> {
   writeFileSync(
     path.join(outDir, 'summary.md'),
     [
-      `Run of ${machine.date}: ${machine.nproc} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, load average at start ${machine.loadAverage.join(' ')}`,
+      `Run of ${machine.date}: ${machine.nproc} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, load average at start ${machine.loadAverage.join(' ')}` +
+        (writeProbe ? `; ${describeWriteProbe(writeProbe)}` : ''),
       '',
       '| scenario | load | gateway | baseline | gateway / baseline | target |',
       '|---|---|---|---|---|---|',
