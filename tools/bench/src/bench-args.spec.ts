@@ -2,7 +2,7 @@ import { parseBenchArgs } from './bench-args';
 
 describe('bench arguments', () => {
   it('defaults to every scenario at full scale', () => {
-    expect(parseBenchArgs([])).toEqual({ scenarios: [], scale: 1, outDir: 'tmp/bench', profile: false, systems: ['gateway', 'baseline'], writeProbe: true, help: false });
+    expect(parseBenchArgs([])).toEqual({ scenarios: [], scale: 1, outDir: 'tmp/bench', profile: false, systems: ['gateway', 'baseline'], writeProbe: true, idleSeconds: 120, help: false });
   });
 
   it('selects scenarios, scale, output and profiling', () => {
@@ -13,12 +13,22 @@ describe('bench arguments', () => {
       profile: true,
       systems: ['gateway', 'baseline'],
       writeProbe: true,
+      idleSeconds: 120,
       help: false,
     });
   });
 
   it('skips the write probe on request', () => {
     expect(parseBenchArgs(['--no-write-probe', '--scenario=4']).writeProbe).toBe(false);
+  });
+
+  it('takes how long scenario 4 watches the idle crowd, 120 s unless told', () => {
+    expect(parseBenchArgs([]).idleSeconds).toBe(120);
+    expect(parseBenchArgs(['--idle-seconds=0']).idleSeconds).toBe(0);
+    expect(parseBenchArgs(['--idle-seconds=300']).idleSeconds).toBe(300);
+    expect(() => parseBenchArgs(['--idle-seconds=2.5'])).toThrow(/--idle-seconds: "2.5" is not a whole number/);
+    expect(() => parseBenchArgs(['--idle-seconds=-1'])).toThrow(/--idle-seconds/);
+    expect(() => parseBenchArgs(['--idle-seconds='])).toThrow(/--idle-seconds/);
   });
 
   it('refuses what it does not know', () => {

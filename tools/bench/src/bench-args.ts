@@ -8,6 +8,8 @@ export interface BenchArgs {
   systems: SystemKind[];
   /** Measure the machine's cost of one loopback socket write before the scenarios (lib/write-probe.ts). */
   writeProbe: boolean;
+  /** Seconds scenario 4 watches the idle crowd's RSS after connecting (0: not at all). */
+  idleSeconds: number;
   help: boolean;
 }
 
@@ -20,12 +22,14 @@ export const BENCH_USAGE = `usage: npm run bench [-- options]
   --out=DIR          where JSON results go; default tmp/bench
   --profile          run the servers with --cpu-prof (profiles in DIR/profiles/<server>/)
   --systems=S[,S]    gateway, baseline or both (default); one alone gives no ratio
+  --idle-seconds=N   how long scenario 4 watches the idle crowd's RSS (lowest and highest);
+                     default 120, 0 to skip
   --no-write-probe   skip the machine calibration (the cost of one write to one of 5,000
                      loopback sockets, about 11 s) that runs before the scenarios
 `;
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { scenarios: [], scale: 1, outDir: 'tmp/bench', profile: false, systems: ['gateway', 'baseline'], writeProbe: true, help: false };
+  const args: BenchArgs = { scenarios: [], scale: 1, outDir: 'tmp/bench', profile: false, systems: ['gateway', 'baseline'], writeProbe: true, idleSeconds: 120, help: false };
   for (const arg of argv) {
     const [name, value = ''] = arg.split('=', 2);
     switch (name) {
@@ -56,6 +60,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       case '--profile':
         args.profile = true;
         break;
+      case '--idle-seconds': {
+        const seconds = Number(value);
+        if (value.trim() === '' || !Number.isInteger(seconds) || seconds < 0 || seconds > 3600) throw new Error(`--idle-seconds: "${value}" is not a whole number of seconds from 0 to 3600`);
+        args.idleSeconds = seconds;
+        break;
+      }
       case '--no-write-probe':
         args.writeProbe = false;
         break;
