@@ -6,9 +6,11 @@ import { setFlagsFromString } from 'node:v8';
  *
  * A gateway's memory is mostly idle connections, and a burst of handshakes leaves its garbage in
  * the old generation, which V8 by default lets grow to between 1.1 and 4 times what is live
- * before it collects. Measured with 19,000 idle connections (BENCHMARKS.md, scenario 4), RSS per
- * connection a few seconds after the burst, against 6.2 KiB of live heap: 10.7-10.8 KiB with V8's
- * heuristics (and it stayed there while idle), 8.9 at 100 %, 7.6 at 50 %, 7.2 at 10 %.
+ * before it collects. Measured with 19,000 idle connections (BENCHMARKS.md, scenario 4), against
+ * 6.2 KiB of live heap per connection: RSS a few seconds after the burst 10.7-10.8 KiB with V8's
+ * heuristics, 8.9 at 100 %, 7.6-8.3 at 50 %, 7.2 at 10 %; over the next two minutes, as pings keep
+ * feeding the old generation and full collections bring it down, 6.5-10.9 KiB with V8's
+ * heuristics and 6.2-9.2 at 50 %.
  *
  * The price is more full collections, and on a replica with one core their pauses reach the tail
  * of latency. Private events to 5,000 authenticated sockets (scenario 3) at 7,500 a second: p99
