@@ -14,6 +14,7 @@ const entries = {
   'baseline-redis': 'servers/baseline-redis.main.ts',
   'baseline-kafka': 'servers/baseline-kafka.main.ts',
   'profile-summary': 'profile-summary.main.ts',
+  'ingest-mapping': 'ingest-mapping.main.ts',
   'cpu-profile-preload': 'cpu-profile.preload.ts',
   'write-probe': 'write-probe.main.ts',
 };
