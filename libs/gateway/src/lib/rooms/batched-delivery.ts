@@ -120,7 +120,8 @@ export class BatchedDelivery {
   add(room: string, item: BatchItem): void {
     const state = this.membership.rooms.get(room);
     if (!state || state.batchMembers === 0) return;
-    state.log.push({ ...item, index: ++this.lastIndex, bytes: Buffer.from(item.body) });
+    // Object.assign, not `{ ...item, index, bytes }`: spread syntax followed by more properties is slow in Node 20's V8.
+    state.log.push(Object.assign({ index: ++this.lastIndex, bytes: Buffer.from(item.body) }, item));
     this.logged.add(state);
     this.dirtyRooms.add(state);
     if (!this.pass && !this.scheduled) this.schedulePass();
