@@ -104,6 +104,8 @@ function prepareEvent(input: ProducerEventInput): PublishedEvent {
   }
   // Every published event carries an idempotency id: when a send is retried after an
   // unclear failure, ingest sequences the copy once (ids are per room, not per offset).
-  const event = { ...result.data, id: result.data.id ?? globalThis.crypto.randomUUID() };
+  // Object.assign, not `{ ...data, id }`: spread syntax followed by more properties is several
+  // times slower in Node 20's V8, and this runs for every event a producer publishes.
+  const event = Object.assign({}, result.data, { id: result.data.id ?? globalThis.crypto.randomUUID() });
   return { topic: KAFKA_TOPICS[event.type], key: partitionKeyOf(event), event };
 }

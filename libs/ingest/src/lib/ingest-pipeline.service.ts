@@ -88,9 +88,10 @@ export class IngestPipelineService {
           this.events.inc({ type: event.type, outcome: 'rejected' });
           continue;
         }
+        // Object.assign below, not spread syntax, which is slow in Node 20's V8 (room-message.mapper.ts).
         if (outcome.outcome === 'accepted') {
           const delivery = orderBookDeliveryOf(event, eventId, outcome);
-          const append = this.store.append({ ...delivery, eventId, publishedAt });
+          const append = this.store.append(Object.assign({ eventId, publishedAt }, delivery));
           appends.push(
             append.then((appended) => {
               this.books.recordAppend(event.symbol, appended);
@@ -102,7 +103,7 @@ export class IngestPipelineService {
         }
       } else {
         for (const delivery of roomDeliveriesOf(event, eventId)) {
-          appends.push(this.store.append({ ...delivery, eventId, publishedAt }));
+          appends.push(this.store.append(Object.assign({ eventId, publishedAt }, delivery)));
         }
       }
       this.events.inc({ type: event.type, outcome: 'accepted' });
