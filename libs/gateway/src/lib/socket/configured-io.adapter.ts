@@ -4,6 +4,7 @@ import type { Server, ServerOptions } from 'socket.io';
 import { WebSocketServer } from 'ws';
 import { LeanWebSocketServer } from './lean-websocket/lean-websocket.server';
 import { releaseUpgradeRequests } from './upgrade-request-release';
+import { reuseWriteBuffers } from './write-buffer-reuse';
 
 export interface SocketServerSettings {
   pingIntervalMs: number;
@@ -45,6 +46,7 @@ export class ConfiguredIoAdapter extends IoAdapter {
       serveClient: false,
     }) as Server;
     releaseUpgradeRequests(server);
+    reuseWriteBuffers(server);
     return server;
   }
 
