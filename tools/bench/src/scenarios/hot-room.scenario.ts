@@ -2,7 +2,7 @@ import { closeClients, connectClients, scaled } from '../harness/bench-context';
 import { bestInWords, ramp, type RampResult } from '../harness/ramp';
 import { RoomFeeder, priceItem } from '../harness/room-feeder';
 import type { SystemUnderTest } from '../harness/system-under-test';
-import { cpuPerMessage, ratio, report, sendItem, show, showRatio, startSystem, type Scenario, type ScenarioOutcome } from './scenario';
+import { cpuPerMessage, ratio, report, sendItem, show, showFigure, showRatio, startSystem, type Scenario, type ScenarioOutcome } from './scenario';
 
 /*
  * Scenario 2, one hot room: every client in `price:BTC-USDC` (5,000, then 19,000 clients),
@@ -60,15 +60,15 @@ export const hotRoomScenario: Scenario = {
         sizes.push({ clients: clientCount, ratioToBaseline: vsBaseline, marginalCpuPerMessage: perMessage, sustainedRatioToBaseline: sustainedRatio, gateway: report(results.gateway), baseline: report(results.baseline) });
         summaries.push(
           `${clientCount} clients: ${bestInWords(results.gateway, 'gateway')} vs ${bestInWords(results.baseline, 'baseline')} → ${showRatio(vsBaseline)}; ` +
-            `at p99 ≤ ${SUSTAINED_P99_MS} ms: gateway ${show(sustained.gateway?.deliveredPerSec)} msg/s (p99 ${sustained.gateway?.latency.p99Ms} ms) vs baseline ${show(sustained.baseline?.deliveredPerSec)} msg/s (p99 ${sustained.baseline?.latency.p99Ms} ms) → ${showRatio(sustainedRatio)}; ` +
+            `at p99 ≤ ${SUSTAINED_P99_MS} ms: gateway ${show(sustained.gateway?.deliveredPerSec)} msg/s (p99 ${showFigure(sustained.gateway?.latency.p99Ms)} ms) vs baseline ${show(sustained.baseline?.deliveredPerSec)} msg/s (p99 ${showFigure(sustained.baseline?.latency.p99Ms)} ms) → ${showRatio(sustainedRatio)}; ` +
             `marginal CPU per message: gateway ${perMessage.gateway}, baseline ${perMessage.baseline}`,
         );
         const cell = (kind: 'gateway' | 'baseline') => {
           const best = results[kind]?.best;
           const held = sustained[kind];
           const first = results[kind]?.steps[0];
-          const at100 = best ? `${show(best.deliveredPerSec)} msg/s at p99 ${best.latency.p99Ms} ms` : `none at p99 ≤ ${P99_LIMIT_MS} ms (lowest load: p50/p99 ${first?.latency.p50Ms}/${first?.latency.p99Ms} ms)`;
-          return `${at100}; ${show(held?.deliveredPerSec)} msg/s at p99 ${held?.latency.p99Ms} ms (≤ ${SUSTAINED_P99_MS}); ${kind} CPU ${held?.cpu.perProcess[kind]}%; ${perMessage[kind]} per msg`;
+          const at100 = best ? `${show(best.deliveredPerSec)} msg/s at p99 ${best.latency.p99Ms} ms` : `none at p99 ≤ ${P99_LIMIT_MS} ms (lowest load: p50/p99 ${showFigure(first?.latency.p50Ms)}/${showFigure(first?.latency.p99Ms)} ms)`;
+          return `${at100}; ${show(held?.deliveredPerSec)} msg/s at p99 ${showFigure(held?.latency.p99Ms)} ms (≤ ${SUSTAINED_P99_MS}); ${kind} CPU ${showFigure(held?.cpu.perProcess[kind])}%; ${perMessage[kind]} per msg`;
         };
         markdown.push(`| 2 hot room | ${clientCount} clients in price:BTC-USDC | ${cell('gateway')} | ${cell('baseline')} | ${showRatio(vsBaseline ?? sustainedRatio)} | — |`);
       }

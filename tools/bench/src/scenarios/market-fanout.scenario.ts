@@ -4,7 +4,7 @@ import { bestInWords, ramp, type RampResult } from '../harness/ramp';
 import { RoomFeeder, benchSymbols, bookItem, priceItem, type FeedItem } from '../harness/room-feeder';
 import type { SystemUnderTest } from '../harness/system-under-test';
 import type { ClientPlan } from '../generator/generator-protocol';
-import { average, cpuPerMessage, ratio, report, sendItem, show, showRatio, startSystem, type Scenario } from './scenario';
+import { average, cpuPerMessage, ratio, report, sendItem, show, showFigure, showRatio, startSystem, type Scenario } from './scenario';
 
 /*
  * Scenario 1, market fan-out: 5,000 clients, 50 symbols; each client in 5 price rooms and 1
@@ -77,7 +77,7 @@ export const marketFanoutScenario: Scenario = {
         baseline: report(results.baseline),
       },
       markdown: [
-        `| 1 market fan-out | ${clientCount} clients, 6 rooms each | ${show(gateway?.deliveredPerSec)} msg/s (${show(gateway?.publishedRate)} upd/s); p50/p99/p99.9 ${gateway?.latency.p50Ms}/${gateway?.latency.p99Ms}/${gateway?.latency.p999Ms} ms; gateway CPU ${gatewayCpu}%; ${cpuPerMessage(results.gateway, 'gateway')} per msg | ${show(baseline?.deliveredPerSec)} msg/s; p99 ${baseline?.latency.p99Ms} ms; CPU ${baseline?.cpu.perProcess['baseline']}%; ${cpuPerMessage(results.baseline, 'baseline')} per msg | ${showRatio(vsBaseline)} | ≥ 10× baseline, no loss |`,
+        `| 1 market fan-out | ${clientCount} clients, 6 rooms each | ${show(gateway?.deliveredPerSec)} msg/s (${show(gateway?.publishedRate)} upd/s); p50/p99/p99.9 ${showFigure(gateway?.latency.p50Ms)}/${showFigure(gateway?.latency.p99Ms)}/${showFigure(gateway?.latency.p999Ms)} ms; gateway CPU ${showFigure(gatewayCpu)}%; ${cpuPerMessage(results.gateway, 'gateway')} per msg | ${show(baseline?.deliveredPerSec)} msg/s; p99 ${showFigure(baseline?.latency.p99Ms)} ms; CPU ${showFigure(baseline?.cpu.perProcess['baseline'])}%; ${cpuPerMessage(results.baseline, 'baseline')} per msg | ${showRatio(vsBaseline)} | ≥ 10× baseline, no loss |`,
       ],
     };
   },

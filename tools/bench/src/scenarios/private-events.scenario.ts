@@ -5,7 +5,7 @@ import { passes, withRetries } from '../harness/ramp';
 import { runStep, type StepResult } from '../harness/rate-step';
 import { RoomFeeder, tradeItem } from '../harness/room-feeder';
 import { BENCH_JWT_SECRET, type SystemUnderTest } from '../harness/system-under-test';
-import { ratio, sendItem, show, showRatio, stepForReport, startSystem, type Scenario } from './scenario';
+import { ratio, sendItem, show, showFigure, showRatio, stepForReport, startSystem, type Scenario } from './scenario';
 
 /*
  * Scenario 3, private events: 5,000 authenticated clients, each in its own `user:<id>` room,
@@ -64,9 +64,9 @@ export const privateEventsScenario: Scenario = {
     const meetsTarget = gateway !== undefined && passes(gateway, TARGET_P99_MS);
     return {
       summary:
-        `scenario 3 private events (${clientCount} users) at ${show(gateway?.publishedRate)} events/s: gateway p50 ${gateway?.latency.p50Ms} ` +
-        `p99 ${gateway?.latency.p99Ms} ms, lost ${gateway?.lost}, gaps ${gateway?.gaps}, CPU ${gateway?.cpu.perProcess['gateway']}% | baseline p99 ` +
-        `${baseline?.latency.p99Ms} ms, lost ${baseline?.lost} → p99 ${showRatio(ratio(gateway?.latency.p99Ms, baseline?.latency.p99Ms))} baseline ` +
+        `scenario 3 private events (${clientCount} users) at ${show(gateway?.publishedRate)} events/s: gateway p50 ${showFigure(gateway?.latency.p50Ms)} ` +
+        `p99 ${showFigure(gateway?.latency.p99Ms)} ms, lost ${showFigure(gateway?.lost)}, gaps ${showFigure(gateway?.gaps)}, CPU ${showFigure(gateway?.cpu.perProcess['gateway'])}% | baseline p99 ` +
+        `${showFigure(baseline?.latency.p99Ms)} ms, lost ${showFigure(baseline?.lost)} → p99 ${showRatio(ratio(gateway?.latency.p99Ms, baseline?.latency.p99Ms))} baseline ` +
         `(target p99 ≤ ${TARGET_P99_MS} ms, zero loss: ${meetsTarget ? 'met' : 'not met'})`,
       data: {
         clients: clientCount,
@@ -77,7 +77,7 @@ export const privateEventsScenario: Scenario = {
       markdown: RATES.map((rate) => {
         const g = results.gateway?.steps.find((step) => step.targetRate === rate && !step.superseded);
         const b = results.baseline?.steps.find((step) => step.targetRate === rate && !step.superseded);
-        return `| 3 private events | ${clientCount} users, ${show(rate)} events/s | p50/p99/p99.9 ${g?.latency.p50Ms}/${g?.latency.p99Ms}/${g?.latency.p999Ms} ms; lost ${g?.lost}; gateway CPU ${g?.cpu.perProcess['gateway']}% | p99 ${b?.latency.p99Ms} ms; lost ${b?.lost}; CPU ${b?.cpu.perProcess['baseline']}% | p99 ${showRatio(ratio(g?.latency.p99Ms, b?.latency.p99Ms))} | ${rate === TARGET_RATE ? `p99 ≤ ${TARGET_P99_MS} ms, zero loss` : '—'} |`;
+        return `| 3 private events | ${clientCount} users, ${show(rate)} events/s | p50/p99/p99.9 ${showFigure(g?.latency.p50Ms)}/${showFigure(g?.latency.p99Ms)}/${showFigure(g?.latency.p999Ms)} ms; lost ${showFigure(g?.lost)}; gateway CPU ${showFigure(g?.cpu.perProcess['gateway'])}% | p99 ${showFigure(b?.latency.p99Ms)} ms; lost ${showFigure(b?.lost)}; CPU ${showFigure(b?.cpu.perProcess['baseline'])}% | p99 ${showRatio(ratio(g?.latency.p99Ms, b?.latency.p99Ms))} | ${rate === TARGET_RATE ? `p99 ≤ ${TARGET_P99_MS} ms, zero loss` : '—'} |`;
       }),
     };
   },

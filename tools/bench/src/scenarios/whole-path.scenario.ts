@@ -8,7 +8,7 @@ import { BENCH_KAFKA_CONSUMER_ENV, startBaseline, startGateway, startIngest, typ
 import { pinProcess } from '../lib/core-pinning';
 import { childPidsNamed } from '../lib/process-stats';
 import { stageBreakdown, type StageBreakdown } from './stage-breakdown';
-import { ratio, show, showRatio, stepForReport, type Scenario } from './scenario';
+import { ratio, show, showFigure, showRatio, stepForReport, type Scenario } from './scenario';
 
 /*
  * Scenario 5, the whole path: kafkajs producer → Kafka test broker → apps/ingest → Redis →
@@ -60,7 +60,7 @@ export const wholePathScenario: Scenario = {
       summary:
         `scenario 5 whole path (${clientCount} clients): ` +
         lines
-          .map(({ rate, g, b }) => `${rate}/s gateway p50 ${g?.step.latency.p50Ms} p99 ${g?.step.latency.p99Ms} ms vs baseline p50 ${b?.step.latency.p50Ms} p99 ${b?.step.latency.p99Ms} ms`)
+          .map(({ rate, g, b }) => `${rate}/s gateway p50 ${showFigure(g?.step.latency.p50Ms)} p99 ${showFigure(g?.step.latency.p99Ms)} ms vs baseline p50 ${showFigure(b?.step.latency.p50Ms)} p99 ${showFigure(b?.step.latency.p99Ms)} ms`)
           .join('; ') +
         ` (target p50 ≤ ${TARGET.p50Ms}, p99 ≤ ${TARGET.p99Ms} ms at every rate: ${met ? 'met' : 'not met'})`,
       data: { clients: clientCount, room, target: { ...TARGET, met }, gateway: results.gateway, baseline: results.baseline },
@@ -72,7 +72,7 @@ export const wholePathScenario: Scenario = {
         const bs = b?.stages;
         const baselineStages = bs ? `; producer→first client p50 ${bs.producerToFirstClient.p50Ms}, first→last client ${bs.firstToLastClient.p50Ms} ms` : '';
         const cut = (item: PathStep | undefined) => (item?.step.cutShort ? '; cut short (backlog)' : '');
-        return `| 5 whole path | ${clientCount} clients, ${show(rate)} upd/s | p50/p99/p99.9 ${g?.step.latency.p50Ms}/${g?.step.latency.p99Ms}/${g?.step.latency.p999Ms} ms; ${show(g?.step.deliveredPerSec)} msg/s; lost ${g?.step.lost}${cut(g)}; gateway CPU ${g?.step.cpu.perProcess['gateway']}%, ingest ${g?.step.cpu.perProcess['ingest']}%${stages} | p50/p99 ${b?.step.latency.p50Ms}/${b?.step.latency.p99Ms} ms; ${show(b?.step.deliveredPerSec)} msg/s; lost ${b?.step.lost}${cut(b)}; CPU ${b?.step.cpu.perProcess['baseline']}%${baselineStages} | p99 ${showRatio(ratio(g?.step.latency.p99Ms, b?.step.latency.p99Ms))} | p50 ≤ ${TARGET.p50Ms}, p99 ≤ ${TARGET.p99Ms} ms; gateway adds < ${TARGET.gatewayAddsP50Ms} ms p50 |`;
+        return `| 5 whole path | ${clientCount} clients, ${show(rate)} upd/s | p50/p99/p99.9 ${showFigure(g?.step.latency.p50Ms)}/${showFigure(g?.step.latency.p99Ms)}/${showFigure(g?.step.latency.p999Ms)} ms; ${show(g?.step.deliveredPerSec)} msg/s; lost ${showFigure(g?.step.lost)}${cut(g)}; gateway CPU ${showFigure(g?.step.cpu.perProcess['gateway'])}%, ingest ${showFigure(g?.step.cpu.perProcess['ingest'])}%${stages} | p50/p99 ${showFigure(b?.step.latency.p50Ms)}/${showFigure(b?.step.latency.p99Ms)} ms; ${show(b?.step.deliveredPerSec)} msg/s; lost ${showFigure(b?.step.lost)}${cut(b)}; CPU ${showFigure(b?.step.cpu.perProcess['baseline'])}%${baselineStages} | p99 ${showRatio(ratio(g?.step.latency.p99Ms, b?.step.latency.p99Ms))} | p50 ≤ ${TARGET.p50Ms}, p99 ≤ ${TARGET.p99Ms} ms; gateway adds < ${TARGET.gatewayAddsP50Ms} ms p50 |`;
       }),
     };
   },
