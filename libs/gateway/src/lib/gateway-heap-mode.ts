@@ -7,18 +7,20 @@ import { setFlagsFromString } from 'node:v8';
  * A gateway's memory is mostly idle connections, and a burst of handshakes leaves its garbage in
  * the old generation, which V8 by default lets grow to between 1.1 and 4 times what is live
  * before it collects. Measured with 19,000 idle connections (BENCHMARKS.md, scenario 4), against
- * 6.2 KiB of live heap per connection: RSS a few seconds after the burst 10.7-10.8 KiB with V8's
- * heuristics, 8.9 at 100 %, 7.6-8.3 at 50 %, 7.2 at 10 %; over the next two minutes, as pings keep
- * feeding the old generation and full collections bring it down, 6.5-10.9 KiB with V8's
- * heuristics and 6.2-9.2 at 50 %.
+ * 6.2 KiB of live heap per connection: RSS over the two minutes after the burst 6.3-10.2 KiB with
+ * V8's heuristics (the top in the first seconds, before V8 shrinks its young generation and
+ * collects), 6.2-7.8 at 50 %. Earlier measurements, before pings stopped feeding the old
+ * generation (write-buffer-reuse.ts): a few seconds after the burst 10.7-10.8 KiB with V8's
+ * heuristics, 8.9 at 100 %, 7.6-8.3 at 50 %, 7.2 at 10 %.
  *
  * The price is more full collections, and on a replica with one core their pauses reach the tail
- * of latency. Private events to 5,000 authenticated sockets (scenario 3) at 7,500 a second: p99
- * 126-199 ms at 50 % against 33-34 ms with V8's heuristics (at 5,000 a second both stayed under
- * 40 ms; at 20 %, 77-137 ms already there). One hot room of 5,000 sockets (scenario 2): p99 112-158
- * ms at 50 % against 79-101 ms. So latency comes first and the default is 0; 50 suits replicas
- * that hold many connections with little traffic. `--optimize-for-size`, which Node refuses in
- * NODE_OPTIONS anyway, bought the same memory with p99 137-207 ms at 5,000 private events a second.
+ * of latency. Private events to 5,000 authenticated sockets (scenario 3) at 7,500 a second, on a
+ * slower machine: p99 126-199 ms at 50 % against 33-34 ms with V8's heuristics (at 5,000 a second
+ * both stayed under 40 ms; at 20 %, 77-137 ms already there). Market fan-out (scenario 1): the
+ * last passing step at 50 % was one step lower, 37,112 against 52,812 msg/s at p99 ≤ 100 ms. So
+ * latency comes first and the default is 0; 50 suits replicas that hold many connections with
+ * little traffic. `--optimize-for-size`, which Node refuses in NODE_OPTIONS anyway, bought the
+ * same memory with p99 137-207 ms at 5,000 private events a second.
  *
  * Set at run time so every way of starting the gateway gets it; it only changes when V8 collects
  * from now on, so it is applied as the app starts, before it serves.

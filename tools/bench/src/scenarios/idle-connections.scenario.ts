@@ -64,11 +64,12 @@ async function measureHeap(context: BenchContext, kind: 'gateway' | 'baseline', 
 }
 
 /**
- * RSS of the idle crowd, read every second for `seconds`. Idle is not still: every connection is
- * pinged (every 25 s by default), a little of each ping reaches V8's old generation, and RSS
- * climbs until a full collection brings it down, in a saw-tooth of a minute or two. One reading
- * a few seconds after the connects is a single point on it; the lowest and highest over a
- * window that holds a full collection are what the crowd really costs.
+ * RSS of the idle crowd, read every second for `seconds`. Idle is not still: right after the
+ * connects V8's young generation is at its largest and the old generation holds the handshakes'
+ * garbage, which V8 gives back tens of seconds later, and every connection is pinged (every 25 s
+ * by default; a server whose pings reach V8's old generation climbs in a saw-tooth until a full
+ * collection). One reading a few seconds after the connects is a single point on that curve; the
+ * lowest and highest over a window that holds a full collection are what the crowd really costs.
  */
 async function watchIdleRss(
   context: BenchContext,
