@@ -1,8 +1,7 @@
-import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Server, type Socket } from 'socket.io';
-import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
+import type { Socket } from 'socket.io';
+import type { Socket as ClientSocket } from 'socket.io-client';
 import { WebSocketServer } from 'ws';
+import { startSocketIoTestServer, type SocketIoTestServer } from '../rooms/testing/socket-io-test.server';
 import { LeanWebSocketServer } from './lean-websocket/lean-websocket.server';
 import { reuseWriteBuffers } from './write-buffer-reuse';
 
@@ -21,25 +20,20 @@ describe.each([
   ['lean', LeanWebSocketServer],
   ['ws', WebSocketServer],
 ] as const)('reuseWriteBuffers on the %s engine', (_name, wsEngine) => {
-  let http: HttpServer;
-  let io: Server;
+  let harness: SocketIoTestServer;
   let client: ClientSocket;
   let server: Socket;
 
   async function start(reuse: boolean): Promise<void> {
-    http = createServer();
-    io = new Server(http, { transports: ['websocket'], wsEngine, perMessageDeflate: false, pingInterval: 40, pingTimeout: 400 });
-    if (reuse) reuseWriteBuffers(io);
-    const connected = new Promise<Socket>((resolve) => io.on('connection', resolve));
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    client = connectClient(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'], reconnection: false });
+    harness = await startSocketIoTestServer({ wsEngine, perMessageDeflate: false, pingInterval: 40, pingTimeout: 400 });
+    if (reuse) reuseWriteBuffers(harness.io);
+    const connected = new Promise<Socket>((resolve) => harness.io.on('connection', resolve));
+    client = await harness.connect();
     server = await connected;
-    if (!client.connected) await new Promise<void>((resolve) => client.once('connect', () => resolve()));
   }
 
   afterEach(async () => {
-    client.close();
-    await io.close();
+    await harness.close();
   });
 
   it('Engine.IO alone puts a new array in place of the write buffer at every flush (what this undoes)', async () => {

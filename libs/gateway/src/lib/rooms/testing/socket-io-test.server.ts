@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
 
 /** A real Socket.IO server on a free loopback port, WebSocket only as the gateway, and the clients a spec connects to it. */
@@ -12,9 +12,10 @@ export interface SocketIoTestServer {
   close(): Promise<void>;
 }
 
-export async function startSocketIoTestServer(): Promise<SocketIoTestServer> {
+/** `options` adds to or overrides the defaults (a WebSocket engine, ping timing…). */
+export async function startSocketIoTestServer(options: Partial<ServerOptions> = {}): Promise<SocketIoTestServer> {
   const http = createServer();
-  const io = new Server(http, { transports: ['websocket'], serveClient: false });
+  const io = new Server(http, { transports: ['websocket'], serveClient: false, ...options });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   const clients: ClientSocket[] = [];
