@@ -22,6 +22,19 @@ describe('WsFrameReader', () => {
     expect(seen).toEqual([...payloads.map((payload): [number, string] => [OPCODE_TEXT, payload.toString('latin1')]), [OPCODE_CLOSE, '']]);
   });
 
+  it('keeps an unfinished frame when the caller reuses its read buffer', () => {
+    const seen: string[] = [];
+    const reader = new WsFrameReader((_opcode, payload) => seen.push(payload.toString('latin1')));
+    const reused = Buffer.alloc(stream.length);
+    for (let at = 0; at < stream.length; at += 100) {
+      const chunk = stream.subarray(at, at + 100);
+      chunk.copy(reused);
+      reader.push(reused.subarray(0, chunk.length));
+      reused.fill(0x7a);
+    }
+    expect(seen).toEqual([...payloads.map((payload) => payload.toString('latin1')), '']);
+  });
+
   it('refuses what the servers under test never send', () => {
     const reader = new WsFrameReader(() => undefined);
     expect(() => reader.push(Buffer.from([0x01, 0x01, 0x61]))).toThrow(/fragmented/);

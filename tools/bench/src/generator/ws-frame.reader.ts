@@ -12,6 +12,7 @@ export const OPCODE_CLOSE = 0x8;
 export const OPCODE_PING = 0x9;
 export const OPCODE_PONG = 0xa;
 
+/** Called per frame; `payload` may be a view of a reused read buffer, valid only during the call. */
 export type FrameVisitor = (opcode: number, payload: Buffer) => void;
 
 export class WsFrameReader {
@@ -19,7 +20,10 @@ export class WsFrameReader {
 
   constructor(private readonly visit: FrameVisitor) {}
 
-  /** Feeds a chunk of the TCP stream; calls the visitor for every complete frame in order. */
+  /**
+   * Feeds a chunk of the TCP stream; calls the visitor for every complete frame in order. The
+   * chunk may be a read buffer the caller reuses, so an unfinished frame is kept as a copy.
+   */
   push(chunk: Buffer): void {
     const buffer = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = undefined;
@@ -45,6 +49,6 @@ export class WsFrameReader {
       this.visit(first & 0x0f, buffer.subarray(at + header, at + header + length));
       at += header + length;
     }
-    if (at < buffer.length) this.pending = buffer.subarray(at);
+    if (at < buffer.length) this.pending = Buffer.from(buffer.subarray(at));
   }
 }
