@@ -13,6 +13,7 @@ const CASES: [app: string, variable: string, env: Record<string, string>, messag
   ['gateway', 'WEBSOCKET_GATEWAY_PORT', { WEBSOCKET_GATEWAY_PORT: 'abc' }, /must be a port number/],
   ['gateway', 'MAX_CONNECTIONS', { MAX_CONNECTIONS: '0' }, /must be at least 1/],
   ['gateway', 'ALLOW_ANONYMOUS', { ALLOW_ANONYMOUS: 'maybe' }, /must be true or false/],
+  ['gateway', 'TRUST_PROXY', { TRUST_PROXY: 'first' }, /must be false, true \(one proxy\) or the number of proxies/],
   ['gateway', 'WEBSOCKET_ENGINE', { WEBSOCKET_ENGINE: 'uws' }, /must be "lean" \(the built-in WebSocket server\) or "ws"/],
   // Refused before it reaches V8's flags.
   ['gateway', 'V8_HEAP_GROWING_PERCENT', { V8_HEAP_GROWING_PERCENT: '500' }, /must be at most 300/],

@@ -5,8 +5,8 @@ import { disconnectOf, getJson, openRawSocket, redisEnv, RoomPublisher, startGat
 
 /*
  * Every limit of a replica, each triggering with its own code, against one gateway process
- * (anonymous sockets allowed, so no auth bridge is needed). TRUST_PROXY lets the test play
- * several client addresses through X-Forwarded-For.
+ * (anonymous sockets allowed, so no auth bridge is needed). TRUST_PROXY (one proxy) lets the
+ * test play several client addresses through X-Forwarded-For, as the ingress would write them.
  */
 describe('limits (gateway process)', () => {
   const symbols = ['AAA-USDC', 'BBB-USDC', 'CCC-USDC', 'DDD-USDC', 'EEE-USDC', 'FFF-USDC'];
@@ -67,6 +67,8 @@ describe('limits (gateway process)', () => {
     await fromAddress('10.0.0.1');
     await fromAddress('10.0.0.1');
     expect(await refusalFrom('10.0.0.1')).toEqual({ code: ErrorCode.SERVER_BUSY, message: expect.stringMatching(/this address/), retryAfterMs: expect.any(Number) });
+    // The proxy appends the address it saw; an entry the client wrote before it changes nothing.
+    expect(await refusalFrom('10.9.9.9, 10.0.0.1')).toMatchObject({ code: ErrorCode.SERVER_BUSY, message: expect.stringMatching(/this address/) });
     await fromAddress('10.0.0.2');
     raw[0].close();
     await waitFor(async () => (await connections()).connections === 2, 3000, 'the closed socket released');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { boolVar, intVar, listVar, optionalBoolVar, portVar } from '@moonx-farm/server-core';
 import type { GatewayOptions } from './gateway-options';
+import { MAX_TRUSTED_PROXIES } from './socket/client-address';
 import type { SocketServerSettings } from './socket/configured-io.adapter';
 
 /** Environment variables of the gateway service (names from the original README where it had them). */
@@ -23,7 +24,8 @@ export const gatewayEnvShape = {
   MAX_RESUME_EVENTS: intVar(1000, 1, 100000),
   MAX_CONNECTIONS: intVar(10000, 1, 10_000_000),
   MAX_CONNECTIONS_PER_IP: intVar(100, 1, 10_000_000),
-  TRUST_PROXY: boolVar(false),
+  /** How many proxies in front of the gateway write X-Forwarded-For: false (none), true (one) or a count. */
+  TRUST_PROXY: trustedProxiesVar(),
   CONTROL_RATE_PER_SEC: intVar(10, 1, 10000),
   CONTROL_BURST: intVar(30, 1, 100000),
   KNOWN_SYMBOLS: listVar([]),
@@ -54,7 +56,7 @@ export function gatewayOptionsFrom(env: GatewayEnv & { NODE_ENV: string }, versi
     maxResumeEvents: env.MAX_RESUME_EVENTS,
     maxConnections: env.MAX_CONNECTIONS,
     maxConnectionsPerIp: env.MAX_CONNECTIONS_PER_IP,
-    trustProxy: env.TRUST_PROXY,
+    trustedProxies: env.TRUST_PROXY,
     controlRatePerSec: env.CONTROL_RATE_PER_SEC,
     controlBurst: env.CONTROL_BURST,
     knownSymbols: env.KNOWN_SYMBOLS.map((symbol) => symbol.toUpperCase()),
@@ -88,4 +90,15 @@ export function socketServerSettingsFrom(env: GatewayEnv): SocketServerSettings 
     corsMethods: env.CORS_METHODS,
     corsCredentials: env.CORS_CREDENTIALS,
   };
+}
+
+/** `TRUST_PROXY`: false/no/0, true/yes (one proxy, the ingress) or a number of proxies. */
+function trustedProxiesVar() {
+  const message = `must be false, true (one proxy) or the number of proxies in front of the gateway (0 to ${MAX_TRUSTED_PROXIES})`;
+  return z
+    .string()
+    .trim()
+    .refine((value) => /^(true|false|yes|no|\d{1,2})$/.test(value) && !(/^\d+$/.test(value) && Number(value) > MAX_TRUSTED_PROXIES), { error: message })
+    .transform((value) => (value === 'true' || value === 'yes' ? 1 : value === 'false' || value === 'no' ? 0 : Number(value)))
+    .default(0);
 }

@@ -9,8 +9,8 @@ export interface GatewayOptions {
   maxConnections: number;
   /** Open sockets per client IP on this replica. */
   maxConnectionsPerIp: number;
-  /** Take the client IP from X-Forwarded-For (behind a trusted load balancer only). */
-  trustProxy: boolean;
+  /** Proxies in front of the gateway that write X-Forwarded-For (0: the TCP peer is the client); see client-address.ts. */
+  trustedProxies: number;
   /** Control messages (join/leave/subscribe/refresh) per socket: sustained rate and burst. */
   controlRatePerSec: number;
   controlBurst: number;

@@ -3,6 +3,7 @@ import type { Socket } from 'socket.io';
 import { ErrorCode, type GatewayErrorBody } from '@moonx-farm/events';
 import { TOKEN_VERIFIER, type TokenVerifier } from '@moonx-farm/server-core';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options';
+import { clientAddress } from './client-address';
 import { ConnectionRegistry } from './connection-registry';
 import { DrainState } from './drain-state';
 import { SocketLifecycleService } from './socket-lifecycle.service';
@@ -31,7 +32,7 @@ export class ConnectionGuard {
     if (this.registry.total >= this.options.maxConnections) {
       return refuse(ErrorCode.SERVER_BUSY, `this replica is at its capacity of ${this.options.maxConnections} connections`, 1000);
     }
-    const ip = this.clientIp(socket);
+    const ip = clientAddress(socket.handshake.headers['x-forwarded-for'], socket.handshake.address, this.options.trustedProxies);
     if (this.registry.connectionsFrom(ip) >= this.options.maxConnectionsPerIp) {
       return refuse(ErrorCode.SERVER_BUSY, `too many connections from this address (at most ${this.options.maxConnectionsPerIp})`, 5000);
     }
@@ -62,14 +63,6 @@ export class ConnectionGuard {
       : refuse(ErrorCode.UNAUTHORIZED, verdict.message);
   }
 
-  private clientIp(socket: Pick<Socket, 'handshake'>): string {
-    if (this.options.trustProxy) {
-      const forwarded = socket.handshake.headers['x-forwarded-for'];
-      const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-      if (first) return first;
-    }
-    return socket.handshake.address;
-  }
 }
 
 function refuse(code: ErrorCode, message: string, retryAfterMs?: number): HandshakeVerdict {
