@@ -1,11 +1,13 @@
 import net, { type Socket } from 'node:net';
-import { WRITE_PROBE_PLAN, type WriteProbeMessage, type WriteRounds } from './lib/write-probe';
+import { WRITE_PROBE_PLAN, type ReadReportRequest, type WriteProbeMessage, type WriteRounds } from './lib/write-probe';
 
 /*
  * The two children of the write probe (lib/write-probe.ts), forked by the runner:
  *   write-probe.js writer <sockets>                     listens on 127.0.0.1, and once every
  *                                                       socket is accepted times rounds of writes
  *   write-probe.js reader <port> <sockets> <addresses>  opens the sockets, reads and discards
+ *                                                       (as the load generator reads), and
+ *                                                       reports its reads and CPU when asked
  * Results travel over the IPC channel; either child exits when the runner disconnects.
  */
 
@@ -63,6 +65,16 @@ async function measure(sockets: Socket[]): Promise<WriteRounds[]> {
   return measured;
 }
 
+/** Every read of every socket lands in this one buffer and is dropped, as in the load generator (lean-client.ts). */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+let reads = 0;
+let readBytes = 0;
+const onRead = (bytes: number): boolean => {
+  reads++;
+  readBytes += bytes;
+  return true;
+};
+
 async function runReader(port: number, total: number, sourceAddresses: string[]): Promise<void> {
   const sockets: Socket[] = [];
   const errors = new Set<string>();
@@ -80,12 +92,21 @@ async function runReader(port: number, total: number, sourceAddresses: string[])
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONNECTS_IN_FLIGHT, total) }, connectNext));
+  // Counted from here: the writer starts its rounds once every socket is accepted.
+  reads = 0;
+  readBytes = 0;
+  const cpuAtStart = process.cpuUsage();
+  process.on('message', (message: ReadReportRequest) => {
+    if (message.type !== 'report-reads') return;
+    const cpu = process.cpuUsage(cpuAtStart);
+    send({ type: 'reads', reads, bytes: readBytes, userUs: cpu.user, systemUs: cpu.system });
+  });
   send({ type: 'connected', connected: sockets.length, failed, errors: [...errors].slice(0, 5) });
 }
 
 function connectOne(port: number, localAddress: string | undefined): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port, localAddress });
+    const socket = net.connect({ host: '127.0.0.1', port, localAddress, onread: { buffer: READ_BUFFER, callback: onRead } });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error('connect timed out after 10 s'));
@@ -97,8 +118,6 @@ function connectOne(port: number, localAddress: string | undefined): Promise<Soc
     socket.once('connect', () => {
       clearTimeout(timer);
       socket.on('error', () => undefined);
-      // Flowing with no 'data' listener: every chunk read is dropped.
-      socket.resume();
       resolve(socket);
     });
   });

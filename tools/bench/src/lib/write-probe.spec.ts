@@ -29,6 +29,19 @@ describe('write probe summary', () => {
     );
   });
 
+  it("gives the reader's CPU per read, split into user and kernel time", () => {
+    const result = writeProbeResult(5000, [{ bytes: 200, perWriteUs: [10], queued: 0 }], 9400, {
+      reads: 400_000,
+      bytes: 81_000_000,
+      userUs: 1_280_000,
+      systemUs: 3_240_000,
+    });
+    expect(result.read).toEqual({ reads: 400_000, bytesPerRead: 203, cpuUsPerRead: 11.3, userUsPerRead: 3.2, systemUsPerRead: 8.1 });
+    expect(describeWriteProbe(result)).toMatch(/; a read costs the reader 11\.3 µs \(3\.2 user, 8\.1 kernel; 203 B per read\)$/);
+    // A reader that read nothing (or was not asked) adds nothing.
+    expect(writeProbeResult(5000, [], 10, { reads: 0, bytes: 0, userUs: 5, systemUs: 5 }).read).toBeUndefined();
+  });
+
   it('says when writes were queued instead of written', () => {
     const result = writeProbeResult(100, [{ bytes: 200, perWriteUs: [1], queued: 40 }], 10);
     expect(describeWriteProbe(result)).toMatch(/40 writes were queued/);

@@ -7,7 +7,9 @@ import { pinProcess, type CorePlan } from './core-pinning';
  * frame to one of many loopback sockets costs. On a loopback bench that write is the wall:
  * every throughput and latency figure of scenarios 1, 2 and 5 scales with it, and it differs
  * by a factor of two between machines that look alike. The writer child sits on the server's
- * core, the reader on the others, as the servers and the generator do.
+ * core, the reader on the others, as the servers and the generator do. The reader reads as the
+ * load generator does (one shared buffer, Node's `onread`) and reports its CPU per read: the
+ * other side's wall, which spreads one update to 1,000 clients over that many reads.
  */
 
 /** Messages from the probe's children (write-probe.main.ts) to the runner. */
@@ -15,7 +17,30 @@ export type WriteProbeMessage =
   | { type: 'listening'; port: number }
   | { type: 'connected'; connected: number; failed: number; errors: string[] }
   | { type: 'rounds'; rounds: WriteRounds[] }
+  | ({ type: 'reads' } & ReadTotals)
   | { type: 'error'; message: string };
+
+/** The runner's request to the reader, once the writer is done: what reading cost since connecting. */
+export interface ReadReportRequest {
+  type: 'report-reads';
+}
+
+/** What the reader did between connecting and the report: reads, bytes and its own CPU. */
+export interface ReadTotals {
+  reads: number;
+  bytes: number;
+  userUs: number;
+  systemUs: number;
+}
+
+/** The reader's cost per read (µs of its CPU, user and kernel), and how much a read took in. */
+export interface ReadCost {
+  reads: number;
+  bytesPerRead: number;
+  cpuUsPerRead: number;
+  userUsPerRead: number;
+  systemUsPerRead: number;
+}
 
 /** One payload size as the writer measured it: µs per write, one figure per round. */
 export interface WriteRounds {
@@ -38,6 +63,8 @@ export interface WriteProbeResult {
   writes: WriteCost[];
   /** The median write cost of the smaller payload times the socket count: a floor for writing every socket once. */
   passMs: number;
+  /** The reader's cost per read over the same rounds; absent when it read nothing. */
+  read?: ReadCost;
   durationMs: number;
 }
 
@@ -70,10 +97,20 @@ export function summariseRounds(measured: WriteRounds): WriteCost {
   return { bytes: measured.bytes, rounds: sorted.length, medianUs: tenth(median), minUs: tenth(sorted[0]), queued: measured.queued };
 }
 
-export function writeProbeResult(sockets: number, rounds: WriteRounds[], durationMs: number): WriteProbeResult {
+export function writeProbeResult(sockets: number, rounds: WriteRounds[], durationMs: number, reads?: ReadTotals): WriteProbeResult {
   const writes = rounds.map(summariseRounds);
   const first = writes[0];
-  return { sockets, writes, passMs: first ? Math.round((first.medianUs * sockets) / 1000) : NaN, durationMs };
+  const result: WriteProbeResult = { sockets, writes, passMs: first ? Math.round((first.medianUs * sockets) / 1000) : NaN, durationMs };
+  if (reads && reads.reads > 0) {
+    result.read = {
+      reads: reads.reads,
+      bytesPerRead: Math.round(reads.bytes / reads.reads),
+      cpuUsPerRead: tenth((reads.userUs + reads.systemUs) / reads.reads),
+      userUsPerRead: tenth(reads.userUs / reads.reads),
+      systemUsPerRead: tenth(reads.systemUs / reads.reads),
+    };
+  }
+  return result;
 }
 
 /** "a 200-byte write to one of 5,000 loopback sockets costs 10.3 µs (min 7.0), 2,000 bytes 11.8 µs; …" */
@@ -85,7 +122,10 @@ export function describeWriteProbe(result: WriteProbeResult): string {
     `a ${count(first.bytes)}-byte write to one of ${count(result.sockets)} loopback sockets costs ${first.medianUs.toFixed(1)} µs (min ${first.minUs.toFixed(1)})` +
     others.map((cost) => `, ${count(cost.bytes)} bytes ${cost.medianUs.toFixed(1)} µs`).join('') +
     `; one pass over ${count(result.sockets)} sockets ≥ ${result.passMs} ms` +
-    (queued ? ` (${count(queued)} writes were queued, not written: the figures are too low)` : '')
+    (queued ? ` (${count(queued)} writes were queued, not written: the figures are too low)` : '') +
+    (result.read
+      ? `; a read costs the reader ${result.read.cpuUsPerRead.toFixed(1)} µs (${result.read.userUsPerRead.toFixed(1)} user, ${result.read.systemUsPerRead.toFixed(1)} kernel; ${count(result.read.bytesPerRead)} B per read)`
+      : '')
   );
 }
 
@@ -100,8 +140,8 @@ export async function runWriteProbe(options: WriteProbeOptions): Promise<WritePr
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no result in ${timeoutMs / 1000} s`)), timeoutMs);
     });
-    const rounds = await Promise.race([measure(options, sockets, children), timeout]);
-    return writeProbeResult(sockets, rounds, Date.now() - started);
+    const { rounds, reads } = await Promise.race([measure(options, sockets, children), timeout]);
+    return writeProbeResult(sockets, rounds, Date.now() - started, reads);
   } catch (error) {
     options.log(`bench: write probe failed (${(error as Error).message}); continuing without it`);
     return undefined;
@@ -112,7 +152,7 @@ export async function runWriteProbe(options: WriteProbeOptions): Promise<WritePr
   }
 }
 
-async function measure(options: WriteProbeOptions, sockets: number, children: ProbeChild[]): Promise<WriteRounds[]> {
+async function measure(options: WriteProbeOptions, sockets: number, children: ProbeChild[]): Promise<{ rounds: WriteRounds[]; reads: ReadTotals }> {
   const writer = new ProbeChild('writer', [String(sockets)]);
   children.push(writer);
   pinProcess(writer.pid, options.cores.server, options.cores);
@@ -122,7 +162,10 @@ async function measure(options: WriteProbeOptions, sockets: number, children: Pr
   pinProcess(reader.pid, options.cores.rest, options.cores);
   const connected = await reader.next('connected');
   if (connected.failed > 0) throw new Error(`${connected.failed} of ${sockets} connections failed: ${connected.errors.join('; ')}`);
-  return (await writer.next('rounds')).rounds;
+  const { rounds } = await writer.next('rounds');
+  reader.send({ type: 'report-reads' });
+  const { type: _type, ...reads } = await reader.next('reads');
+  return { rounds, reads };
 }
 
 type MessageOf<T extends WriteProbeMessage['type']> = Extract<WriteProbeMessage, { type: T }>;
@@ -151,6 +194,10 @@ class ProbeChild {
 
   get pid(): number {
     return this.child.pid ?? 0;
+  }
+
+  send(message: ReadReportRequest): void {
+    this.child.send(message);
   }
 
   async next<T extends WriteProbeMessage['type']>(type: T): Promise<MessageOf<T>> {
