@@ -68,6 +68,24 @@ describe('LeanClient', () => {
     await expect(client([], 'bad').connect()).rejects.toThrow('refused: invalid token');
   });
 
+  it('reports an HTTP refusal of the upgrade (read before the frame reader takes over)', async () => {
+    const refusing = createServer((_request, response) => response.writeHead(503).end('busy'));
+    refusing.on('upgrade', (_request, socket) => socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbusy'));
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    try {
+      const lean = new LeanClient({
+        url: engineIoUrl(`http://127.0.0.1:${(refusing.address() as AddressInfo).port}`),
+        timeoutMs: 5000,
+        onEvent: () => undefined,
+        onClose: () => undefined,
+      });
+      clients.push(lean);
+      await expect(lean.connect()).rejects.toThrow('Unexpected server response: 503');
+    } finally {
+      await new Promise((resolve) => refusing.close(resolve));
+    }
+  });
+
   it('delivers every frame whole and in order while clients share the read buffer', async () => {
     const received = [[], [], []] as unknown[][][];
     const leans = received.map((events) => client(events));
