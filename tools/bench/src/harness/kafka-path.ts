@@ -107,15 +107,3 @@ export async function scrapeBroadcastBuckets(gatewayUrl: string, type: string): 
   }
   return buckets;
 }
-
-/** The upper bound (ms) of the bucket holding quantile q of the observations between two scrapes. */
-export function bucketQuantileMs(before: Map<number, number>, after: Map<number, number>, q: number): number | undefined {
-  const bounds = [...after.keys()].sort((a, b) => a - b);
-  const total = (after.get(Infinity) ?? 0) - (before.get(Infinity) ?? 0);
-  if (total <= 0) return undefined;
-  for (const bound of bounds) {
-    const count = (after.get(bound) ?? 0) - (before.get(bound) ?? 0);
-    if (count >= q * total) return bound * 1000;
-  }
-  return Infinity;
-}
