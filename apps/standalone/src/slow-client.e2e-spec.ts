@@ -10,7 +10,7 @@ import {
   type TradeNotificationMessage,
 } from '@moonx-farm/events';
 import { DEVELOPMENT_JWT_SECRET, issueHmacToken } from '@moonx-farm/server-core';
-import { connectTestSocket, type TestSocket } from '@moonx-farm/test-env';
+import { connectTestSocket, type TestSocket, type TestSocketOptions } from '@moonx-farm/test-env';
 import { startInProcessStandalone, type InProcessStandalone } from './testing/in-process-standalone';
 
 /** The TCP socket under a socket.io-client, to stop reading as a stalled client would. */
@@ -30,7 +30,14 @@ function sorted(side: Map<string, string>, descending: boolean): BookLevel[] {
   return [...side.entries()].sort(([a], [b]) => (descending ? Number(b) - Number(a) : Number(a) - Number(b)));
 }
 
-describe('a client that stops reading', () => {
+/*
+ * The slow client takes each delivery mode: plain events, and the batch frames the SDK asks for
+ * (unpacked into events here, as the SDK does).
+ */
+describe.each([
+  ['plain delivery', {}],
+  ['batched delivery', { auth: { batch: true }, unpackBatches: true }],
+] as [string, TestSocketOptions][])('a client that stops reading (%s)', (_mode, mode) => {
   let standalone: InProcessStandalone;
   const sockets: TestSocket[] = [];
 
@@ -61,7 +68,7 @@ describe('a client that stops reading', () => {
     });
     await publisher.publish({ type: DEXEventType.ORDER_BOOK_UPDATE, symbol: 'BTC-USDC', timestamp: Date.now(), data: { kind: 'snapshot', bids: [['100', '1']], asks: [['2000', '1']] } });
 
-    const slow = await connectTestSocket(url, { token: await issueHmacToken({ secret: DEVELOPMENT_JWT_SECRET }, 'slow-user') });
+    const slow = await connectTestSocket(url, { ...mode, token: await issueHmacToken({ secret: DEVELOPMENT_JWT_SECRET }, 'slow-user') });
     const healthy = await connectTestSocket(url);
     sockets.push(slow, healthy);
     for (const client of [slow, healthy]) {

@@ -5,6 +5,8 @@ export interface TestSocketOptions {
   /** Extra handshake `auth` fields. */
   auth?: Record<string, unknown>;
   timeoutMs?: number;
+  /** Record each update of a `batch` frame (batched delivery) as its own event, as the SDK hands them out. */
+  unpackBatches?: boolean;
 }
 
 export interface RecordedEvent {
@@ -34,7 +36,11 @@ export async function connectTestSocket(url: string, options: TestSocketOptions 
     auth: { ...(options.token === undefined ? {} : { token: options.token }), ...options.auth },
   });
   const received: RecordedEvent[] = [];
-  socket.onAny((event: string, payload: unknown) => received.push({ event, payload }));
+  socket.onAny((event: string, payload: unknown) => {
+    if (options.unpackBatches && event === 'batch' && Array.isArray(payload)) {
+      for (const [name, item] of payload as [string, unknown][]) received.push({ event: name, payload: item });
+    } else received.push({ event, payload });
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', (error: Error & { data?: unknown }) => {

@@ -1,5 +1,6 @@
 import type { Server } from 'socket.io';
 import { DEXEventType } from '@moonx-farm/events';
+import { BacklogWatch } from './backlog-watch';
 import { BatchedDelivery, type BatchItem, type BatchPacing } from './batched-delivery';
 import { BATCH_ROOM, pausedRoomOf, skipRoomOf } from './internal-rooms';
 import { startSocketIoTestServer, type SocketIoTestServer } from './testing/socket-io-test.server';
@@ -54,7 +55,7 @@ describe('BatchedDelivery', () => {
     timestamp: Date.now(),
   });
   const delivery = (pacing: Partial<BatchPacing> = {}, onWritten?: (item: BatchItem, writtenAt: number) => void) => {
-    const batched = new BatchedDelivery({ windowMs: 0, budget: { framesPerSec: 100_000 }, ...pacing }, onWritten);
+    const batched = new BatchedDelivery({ windowMs: 0, budget: { framesPerSec: 100_000 }, backlog: new BacklogWatch(), ...pacing }, onWritten);
     batched.attach(io);
     return batched;
   };
@@ -85,6 +86,24 @@ describe('BatchedDelivery', () => {
     await until(() => both.received.length > 1);
     expect(both.received[1]).toMatchObject({ frame: 'price_update', updates: [['price_update', { seq: 8, room: 'price:B' }]] });
     expect(onlyA.received).toHaveLength(1);
+  });
+
+  it('notes for the slow-socket monitor only the sockets it leaves or finds with bytes queued', async () => {
+    const idle = await connect(['price:A']);
+    const busy = await connect(['price:A']);
+    const busySocket = io.sockets.sockets.get(busy.id);
+    const engine = busySocket?.conn as unknown as { transport: { writable: boolean }; flush(): void };
+    // As while a previous write is in flight: Engine.IO queues what it is given.
+    engine.transport.writable = false;
+    const backlog = new BacklogWatch();
+    const batched = delivery({ backlog });
+    batched.add('price:A', price('price:A', 1));
+    await until(() => idle.received.length === 1);
+    expect([...backlog]).toEqual([busySocket]);
+    engine.transport.writable = true;
+    engine.flush();
+    await until(() => busy.received.length === 1);
+    expect(seqsOf(busy.received, 'price:A')).toEqual([1]);
   });
 
   it('skips paused sockets and filtered event types, per socket', async () => {

@@ -3,6 +3,7 @@ import { DEX_EVENT_TYPES, type DEXEventType } from '@moonx-farm/events';
 import { BatchMembership, type Member, type RoomState } from './batch-membership';
 import { pausedRoomOf, skipRoomOf } from './internal-rooms';
 import { batchFrame, batchPacket } from './batch-frame.builder';
+import type { BacklogWatch } from './backlog-watch';
 import { directPath } from './room-frame-writer';
 
 export interface BatchPacing {
@@ -10,6 +11,8 @@ export interface BatchPacing {
   windowMs: number;
   /** Frames the replica may write per second now (frame-budget.ts); above it, updates pack into fewer, larger frames. */
   budget: { readonly framesPerSec: number };
+  /** Where a socket left with, or found with, bytes queued is noted for the slow-socket monitor. */
+  backlog: BacklogWatch;
 }
 
 /** One update for the batch-mode sockets of a room, already serialised as `["name",payload]`. */
@@ -246,8 +249,13 @@ export class BatchedDelivery {
     }
     if (owed.length === 0) return false;
     const tcp = directPath(socket);
-    if (!tcp) socket.conn.write(batchPacket(owed.map((item) => item.body)));
-    else tcp.write(this.frameFor(own ? undefined : cursor + key, owed));
+    if (!tcp) {
+      socket.conn.write(batchPacket(owed.map((item) => item.body)));
+      this.pacing.backlog.note(socket);
+    } else {
+      tcp.write(this.frameFor(own ? undefined : cursor + key, owed));
+      if (tcp.writableLength > 0) this.pacing.backlog.note(socket);
+    }
     return true;
   }
 

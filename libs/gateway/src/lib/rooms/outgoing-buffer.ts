@@ -9,7 +9,7 @@ export interface EngineSocketInternals {
     socket?: {
       readyState?: number;
       bufferedAmount?: number;
-      _socket?: { write(data: Buffer): boolean; destroyed: boolean };
+      _socket?: { write(data: Buffer): boolean; destroyed: boolean; writableLength: number };
       /** ws: frames its sender holds back (while compressing, or writing a big frame in parts). */
       _sender?: { _bufferedBytes: number };
       /** The lean WebSocket (socket/lean-websocket): it has no sender, every frame goes straight to the TCP socket. */

@@ -6,6 +6,7 @@ import { DEXEventType, WEBSOCKET_EVENTS } from '@moonx-farm/events';
 import { ROOM_FEED, type RoomFeed } from '@moonx-farm/server-core';
 import { GATEWAY_METRICS } from '../gateway-metrics';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options';
+import { BacklogWatch } from './backlog-watch';
 import { BatchedDelivery } from './batched-delivery';
 import { FrameBudget } from './frame-budget';
 import { BATCH_ROOM, pausedRoomOf, skipRoomOf } from './internal-rooms';
@@ -33,8 +34,8 @@ export class RoomFanoutService implements OnModuleDestroy {
   private server: Server | undefined;
   private readonly batched: BatchedDelivery;
   private readonly budget: FrameBudget;
-  /** Envelopes dispatched so far: lets the slow-socket sweep skip idle periods. */
-  dispatched = 0;
+  /** Sockets fan-out left bytes queued for: what the slow-socket monitor checks. */
+  readonly backlog = new BacklogWatch();
 
   constructor(
     @Inject(ROOM_FEED) private readonly feed: RoomFeed,
@@ -54,7 +55,7 @@ export class RoomFanoutService implements OnModuleDestroy {
       (framesPerSec) => frameBudgetGauge.set(framesPerSec),
     );
     this.batched = new BatchedDelivery(
-      { windowMs: options.batchWindowMs, budget: this.budget },
+      { windowMs: options.batchWindowMs, budget: this.budget, backlog: this.backlog },
       (item, writtenAt) => this.observeLatency(item.type, writtenAt - item.timestamp),
     );
     feed.setListener((room, raw) => this.dispatch(room, raw));
@@ -136,7 +137,6 @@ export class RoomFanoutService implements OnModuleDestroy {
       this.logger.warn(`dropped a malformed envelope on room ${room}`);
       return;
     }
-    this.dispatched++;
     this.collectors.get(room)?.forEach((collector) => collector(envelope));
     const server = this.server;
     if (!server) return;
@@ -150,7 +150,7 @@ export class RoomFanoutService implements OnModuleDestroy {
     const batchMembers = server.sockets.adapter.rooms.get(BATCH_ROOM)?.size ?? 0;
     if (batchMembers < server.sockets.sockets.size) {
       const excluded = [skipRoomOf(envelope.type), paused, BATCH_ROOM];
-      const written = writeToRoom(server, room, packetBody, eventName, envelope.payload, excluded);
+      const written = writeToRoom(server, room, packetBody, eventName, envelope.payload, excluded, this.backlog);
       if (written > 0) this.observeLatency(envelope.type, Date.now() - timestamp);
     }
     this.batched.add(room, { type: envelope.type, body: packetBody, timestamp });

@@ -4,6 +4,7 @@ import { Server, type Socket } from 'socket.io';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
 import { WebSocketServer } from 'ws';
 import { LeanWebSocketServer } from '../socket/lean-websocket/lean-websocket.server';
+import { BacklogWatch } from './backlog-watch';
 import { outgoingBytes } from './outgoing-buffer';
 import { directPath, writeToRoom } from './room-frame-writer';
 
@@ -46,8 +47,35 @@ describe.each([
   it('delivers a room update written straight to TCP as an ordinary Socket.IO event', async () => {
     const received = new Promise<unknown>((resolve) => client.once('price', resolve));
     const body = JSON.stringify(['price', { symbol: 'BTC', price: 1 }]);
-    expect(writeToRoom(io, 'price:BTC', body, 'price', { symbol: 'BTC', price: 1 }, [])).toBe(1);
+    const backlog = new BacklogWatch();
+    expect(writeToRoom(io, 'price:BTC', body, 'price', { symbol: 'BTC', price: 1 }, [], backlog)).toBe(1);
     await expect(received).resolves.toEqual({ symbol: 'BTC', price: 1 });
+    // The kernel took the frame whole: nothing for the slow-socket monitor to watch.
+    expect(backlog.size).toBe(0);
+  });
+
+  it('notes a socket for the slow-socket monitor when the kernel does not take a direct write whole', async () => {
+    const pad = 'x'.repeat(16 * 1024 * 1024);
+    const received = new Promise<unknown>((resolve) => client.once('price', resolve));
+    const backlog = new BacklogWatch();
+    expect(writeToRoom(io, 'price:BTC', JSON.stringify(['price', { pad }]), 'price', { pad }, [], backlog)).toBe(1);
+    expect([...backlog]).toEqual([member]);
+    expect(outgoingBytes(member)).toBeGreaterThan(0);
+    await expect(received).resolves.toEqual({ pad });
+  });
+
+  it('notes a socket it could not write directly (Engine.IO had packets queued)', async () => {
+    const engine = member.conn as unknown as { writeBuffer: unknown[]; transport: { writable: boolean } };
+    // As while a previous write is in flight: Engine.IO queues, and sends once the transport drains.
+    engine.transport.writable = false;
+    const received = new Promise<unknown>((resolve) => client.once('price', resolve));
+    const backlog = new BacklogWatch();
+    expect(writeToRoom(io, 'price:BTC', JSON.stringify(['price', { price: 2 }]), 'price', { price: 2 }, [], backlog)).toBe(1);
+    expect([...backlog]).toEqual([member]);
+    expect(engine.writeBuffer).toHaveLength(1);
+    engine.transport.writable = true;
+    (member.conn as unknown as { flush(): void }).flush();
+    await expect(received).resolves.toEqual({ price: 2 });
   });
 
   it('takes the ordinary way while Engine.IO has packets queued', () => {

@@ -1,5 +1,6 @@
 import type { Server, Socket } from 'socket.io';
 import { encodeTextFrame } from '../socket/lean-websocket/websocket-frame.writer';
+import type { BacklogWatch } from './backlog-watch';
 import { engineOf } from './outgoing-buffer';
 
 /**
@@ -12,7 +13,8 @@ import { engineOf } from './outgoing-buffer';
  * (Engine.IO's write buffer empty, its transport writable, ws's sender idle; the lean
  * WebSocket has no sender queue), so frames can never overtake each other; otherwise the
  * update goes the ordinary way, into the same queue. These are Engine.IO / ws internals (see
- * outgoing-buffer.ts), read defensively.
+ * outgoing-buffer.ts), read defensively. A socket left with, or found with, bytes queued is
+ * noted in `backlog` for the slow-socket monitor.
  */
 export function writeToRoom(
   server: Server,
@@ -21,6 +23,7 @@ export function writeToRoom(
   eventName: string,
   payload: unknown,
   excluded: readonly string[],
+  backlog: BacklogWatch,
 ): number {
   const adapter = server.sockets.adapter;
   const members = adapter.rooms.get(room);
@@ -36,8 +39,10 @@ export function writeToRoom(
     if (tcp) {
       frame ??= encodeTextFrame(`42${packetBody}`);
       tcp.write(frame);
+      if (tcp.writableLength > 0) backlog.note(socket);
     } else {
       (socket.emit as (event: string, data: unknown) => boolean)(eventName, payload);
+      backlog.note(socket);
     }
     delivered++;
   }
@@ -45,7 +50,7 @@ export function writeToRoom(
 }
 
 /** The socket's TCP stream when nothing of it is queued above TCP; else undefined. */
-export function directPath(socket: Socket): { write(data: Buffer): boolean } | undefined {
+export function directPath(socket: Socket): { write(data: Buffer): boolean; readonly writableLength: number } | undefined {
   const engine = engineOf(socket);
   const ws = engine.transport?.socket;
   const tcp = ws?._socket;

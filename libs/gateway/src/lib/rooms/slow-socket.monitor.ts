@@ -5,7 +5,6 @@ import { ErrorCode, parseRoom, type DeliveredMessage, type DEXEventType } from '
 import { ROOM_STORE, type RoomStore } from '@moonx-farm/server-core';
 import { GATEWAY_METRICS } from '../gateway-metrics';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options';
-import { ConnectionRegistry } from '../socket/connection-registry';
 import { emitDelivered, type GatewaySocket } from './room-join.service';
 import { outgoingBytes } from './outgoing-buffer';
 import { pausedRoomOf } from './internal-rooms';
@@ -28,10 +27,8 @@ export class SlowSocketMonitor implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('SlowSockets');
   private readonly paused = new Map<string, Set<string>>();
   private timer: NodeJS.Timeout | undefined;
-  private dispatchedAtLastSweep = -1;
 
   constructor(
-    private readonly registry: ConnectionRegistry,
     private readonly fanout: RoomFanoutService,
     @Inject(ROOM_STORE) private readonly store: RoomStore,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
@@ -47,12 +44,21 @@ export class SlowSocketMonitor implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.timer);
   }
 
+  /**
+   * Looks at the sockets fan-out left bytes queued for (backlog-watch.ts), not at every socket:
+   * a socket's queue only grows when something is written to it. A paused socket stays watched
+   * until it is resumed; one below the low-water mark is let go until its next queued write.
+   */
   sweep(): void {
-    // Outgoing buffers only grow when something is sent: an idle replica skips the walk.
-    const dispatched = this.fanout.dispatched;
-    if (dispatched === this.dispatchedAtLastSweep && this.paused.size === 0) return;
-    this.dispatchedAtLastSweep = dispatched;
-    for (const socket of this.registry.all()) {
+    const backlog = this.fanout.backlog;
+    if (backlog.size === 0) return;
+    for (const noted of backlog) {
+      const socket = noted as GatewaySocket;
+      if (!socket.connected) {
+        backlog.settle(socket);
+        this.paused.delete(socket.id);
+        continue;
+      }
       const bytes = outgoingBytes(socket);
       const pausedRooms = this.paused.get(socket.id);
       if (bytes > this.options.maxSocketBufferBytes) {
@@ -60,17 +66,22 @@ export class SlowSocketMonitor implements OnModuleInit, OnModuleDestroy {
         socket.emit('error', { code: ErrorCode.SERVER_BUSY, message: 'connection too slow to keep up; reconnect and resume' });
         socket.disconnect(true);
         this.paused.delete(socket.id);
+        backlog.settle(socket);
       } else if (!pausedRooms && bytes > this.options.slowSocketBytes) {
         this.pause(socket);
-      } else if (pausedRooms && bytes < this.options.slowSocketBytes / 4) {
-        this.paused.delete(socket.id);
-        for (const room of pausedRooms) void this.resume(socket, room);
+      } else if (bytes < this.options.slowSocketBytes / 4) {
+        if (pausedRooms) {
+          this.paused.delete(socket.id);
+          for (const room of pausedRooms) void this.resume(socket, room);
+        }
+        backlog.settle(socket);
       }
     }
   }
 
   forget(socket: GatewaySocket): void {
     this.paused.delete(socket.id);
+    this.fanout.backlog.settle(socket);
   }
 
   private pause(socket: GatewaySocket): void {
