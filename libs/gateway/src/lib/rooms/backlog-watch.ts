@@ -7,8 +7,8 @@ import type { Socket } from 'socket.io';
  * something is written to it, and every fan-out write that leaves or finds a queue lands here,
  * so the monitor's sweep costs what the backlog is, not what the replica holds: checking every
  * socket ten times a second came to about 0.5 µs a socket, 10 % of a core at 19,000 sockets and
- * more at production's 50,000, whenever any update flowed. Replies to requests and join replays
- * also queue bytes, but each is bounded by a request; the next fan-out write notes the socket.
+ * more at production's 50,000, whenever any update flowed. A join notes its socket too (its
+ * snapshot and replay can be large); other replies are small, and the next write notes it.
  */
 export class BacklogWatch {
   private readonly sockets = new Set<Socket>();

@@ -86,6 +86,8 @@ export class RoomJoinService {
       const extra = liveAfter !== undefined && 'replayed' in start.extra ? { ...start.extra, replayed: toSend.length } : start.extra;
       reply({ ok: true, room: roomName, seq: start.seq, ...extra });
       toSend.forEach((envelope) => emitDelivered(socket, envelope));
+      // A reply with a snapshot, or a replay, can leave a queue as large as any update does.
+      this.fanout.backlog.note(socket);
       socket.data.rooms.set(roomName, Math.min(liveAfter ?? start.seq, start.seq));
       // Only a first join sent everything so far; a gap fill leaves the live stream as it was.
       if (liveAfter === undefined) this.fanout.caughtUpTo(socket, roomName);
