@@ -147,3 +147,69 @@ describe.each([
     expect(fills).toEqual(Array.from({ length: rounds / 10 }, (_, index) => `fill-${index * 10}`));
   }, 90000);
 });
+
+/*
+ * The hard limit: a client that stops reading while private events (never dropped) keep coming
+ * is disconnected once its queue passes MAX_SOCKET_BUFFER_BYTES, so it cannot hold the
+ * replica's memory; a healthy client in the same room is untouched.
+ */
+describe.each([
+  ['plain delivery', {}],
+  ['batched delivery', { auth: { batch: true }, unpackBatches: true }],
+] as [string, TestSocketOptions][])('a client that stops reading past the hard limit (%s)', (_mode, mode) => {
+  let standalone: InProcessStandalone;
+  const sockets: TestSocket[] = [];
+
+  beforeAll(async () => {
+    standalone = await startInProcessStandalone({
+      SLOW_SOCKET_BYTES: '65536',
+      MAX_SOCKET_BUFFER_BYTES: '1048576',
+      SLOW_SOCKET_CHECK_MS: '20',
+    });
+  });
+
+  afterAll(async () => {
+    sockets.forEach((socket) => socket.close());
+    await standalone?.app.close();
+  });
+
+  const disconnectedCount = async () => {
+    const metrics = await (await fetch(`${standalone.url}/metrics`)).text();
+    return Number(/^websocket_slow_socket_actions_total\{action="disconnected"\} (\d+)/m.exec(metrics)?.[1] ?? 0);
+  };
+
+  it('is disconnected with SERVER_BUSY once its queue passes MAX_SOCKET_BUFFER_BYTES; the healthy client gets every event', async () => {
+    const { url, publisher } = standalone;
+    const userId = `stalled-${Object.keys(mode).length}`;
+    const stalled = await connectTestSocket(url, { ...mode, token: await issueHmacToken({ secret: DEVELOPMENT_JWT_SECRET }, userId) });
+    const healthy = await connectTestSocket(url);
+    sockets.push(stalled, healthy);
+    // Counted from here: the metrics registry outlives an in-process app.
+    const before = await disconnectedCount();
+    const closed = new Promise<string>((resolve) => stalled.socket.once('disconnect', (reason) => resolve(String(reason))));
+
+    tcpOf(stalled).pause();
+    // System alerts reach every socket and are never dropped: about 12 MB, past the kernel's buffers and the 1 MiB limit.
+    const rounds = 30;
+    const text = 'b'.repeat(1900);
+    for (let round = 0; round < rounds; round++) {
+      await publisher.publishMany(
+        Array.from({ length: 200 }, (_, index) => ({ type: DEXEventType.SYSTEM_ALERT, timestamp: Date.now(), data: { level: 'info' as const, message: `${round}-${index} ${text}` } })),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await healthy.next<SystemAlertMessage>('system_alert', (alert) => alert.seq === rounds * 200, 30000);
+    const deadline = Date.now() + 10000;
+    while ((await disconnectedCount()) < before + 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await disconnectedCount()).toBe(before + 1);
+
+    // Reading again, the client gets what was queued before the limit, then the reason, then the close.
+    tcpOf(stalled).resume();
+    await expect(closed).resolves.toBe('io server disconnect');
+    expect(stalled.all('error')).toEqual([{ code: 'SERVER_BUSY', message: 'connection too slow to keep up; reconnect and resume' }]);
+    const alerts = stalled.all<SystemAlertMessage>('system_alert');
+    expect(alerts.length).toBeLessThan(rounds * 200);
+    expect(alerts.map((alert) => alert.seq)).toEqual(alerts.map((_, index) => index + 1));
+    expect(healthy.all<SystemAlertMessage>('system_alert')).toHaveLength(rounds * 200);
+  }, 90000);
+});
