@@ -31,35 +31,40 @@ function sorted(side: Map<string, string>, descending: boolean): BookLevel[] {
 }
 
 /*
- * The slow client takes each delivery mode: plain events, and the batch frames the SDK asks for
+ * A slow client takes each delivery mode: plain events, and the batch frames the SDK asks for
  * (unpacked into events here, as the SDK does).
  */
-describe.each([
+const DELIVERY_MODES: [string, TestSocketOptions][] = [
   ['plain delivery', {}],
   ['batched delivery', { auth: { batch: true }, unpackBatches: true }],
-] as [string, TestSocketOptions][])('a client that stops reading (%s)', (_mode, mode) => {
-  let standalone: InProcessStandalone;
+];
+
+/** An in-process standalone for the describe block; after it, its sockets (reading again) and the app are closed. */
+function standaloneFor(env: Record<string, string>): { app(): InProcessStandalone; sockets: TestSocket[] } {
+  let standalone: InProcessStandalone | undefined;
   const sockets: TestSocket[] = [];
-
   beforeAll(async () => {
-    standalone = await startInProcessStandalone({
-      KNOWN_SYMBOLS: 'BTC-USDC',
-      SLOW_SOCKET_BYTES: '65536',
-      MAX_SOCKET_BUFFER_BYTES: '268435456',
-      SLOW_SOCKET_CHECK_MS: '20',
-    });
+    standalone = await startInProcessStandalone(env);
   });
-
   afterAll(async () => {
     sockets.forEach((socket) => {
-      tcpOf(socket).resume();
+      if (socket.socket.connected) tcpOf(socket).resume();
       socket.close();
     });
     await standalone?.app.close();
   });
+  const app = () => {
+    if (!standalone) throw new Error('the standalone app did not start');
+    return standalone;
+  };
+  return { app, sockets };
+}
+
+describe.each(DELIVERY_MODES)('a client that stops reading (%s)', (_mode, mode) => {
+  const { app, sockets } = standaloneFor({ KNOWN_SYMBOLS: 'BTC-USDC', SLOW_SOCKET_BYTES: '65536', MAX_SOCKET_BUFFER_BYTES: '268435456', SLOW_SOCKET_CHECK_MS: '20' });
 
   it('gets conflated market data then a snapshot at its seq and a book whose checksums match; alerts and fills are never dropped', async () => {
-    const { url, publisher } = standalone;
+    const { url, publisher } = app();
     const book = (price: number): ProducerEventInput => ({
       type: DEXEventType.ORDER_BOOK_UPDATE,
       symbol: 'BTC-USDC',
@@ -153,33 +158,16 @@ describe.each([
  * is disconnected once its queue passes MAX_SOCKET_BUFFER_BYTES, so it cannot hold the
  * replica's memory; a healthy client in the same room is untouched.
  */
-describe.each([
-  ['plain delivery', {}],
-  ['batched delivery', { auth: { batch: true }, unpackBatches: true }],
-] as [string, TestSocketOptions][])('a client that stops reading past the hard limit (%s)', (_mode, mode) => {
-  let standalone: InProcessStandalone;
-  const sockets: TestSocket[] = [];
-
-  beforeAll(async () => {
-    standalone = await startInProcessStandalone({
-      SLOW_SOCKET_BYTES: '65536',
-      MAX_SOCKET_BUFFER_BYTES: '1048576',
-      SLOW_SOCKET_CHECK_MS: '20',
-    });
-  });
-
-  afterAll(async () => {
-    sockets.forEach((socket) => socket.close());
-    await standalone?.app.close();
-  });
+describe.each(DELIVERY_MODES)('a client that stops reading past the hard limit (%s)', (_mode, mode) => {
+  const { app, sockets } = standaloneFor({ SLOW_SOCKET_BYTES: '65536', MAX_SOCKET_BUFFER_BYTES: '1048576', SLOW_SOCKET_CHECK_MS: '20' });
 
   const disconnectedCount = async () => {
-    const metrics = await (await fetch(`${standalone.url}/metrics`)).text();
+    const metrics = await (await fetch(`${app().url}/metrics`)).text();
     return Number(/^websocket_slow_socket_actions_total\{action="disconnected"\} (\d+)/m.exec(metrics)?.[1] ?? 0);
   };
 
   it('is disconnected with SERVER_BUSY once its queue passes MAX_SOCKET_BUFFER_BYTES; the healthy client gets every event', async () => {
-    const { url, publisher } = standalone;
+    const { url, publisher } = app();
     const userId = `stalled-${Object.keys(mode).length}`;
     const stalled = await connectTestSocket(url, { ...mode, token: await issueHmacToken({ secret: DEVELOPMENT_JWT_SECRET }, userId) });
     const healthy = await connectTestSocket(url);
