@@ -1,4 +1,4 @@
-import { DEXEventType, type BatchedItem, type JoinRoomAck, type TradeNotificationMessage } from '@moonx-farm/events';
+import { DEXEventType, type JoinRoomAck, type TradeNotificationMessage } from '@moonx-farm/events';
 import { DEVELOPMENT_JWT_SECRET, issueHmacToken } from '@moonx-farm/server-core';
 import { connectTestSocket, type TestSocket } from '@moonx-farm/test-env';
 import { startInProcessStandalone, type InProcessStandalone } from './testing/in-process-standalone';
@@ -24,20 +24,14 @@ describe.each([
     await standalone?.app.close();
   });
 
-  const fillsOf = (socket: TestSocket) =>
-    socket.received.flatMap((item): TradeNotificationMessage[] =>
-      item.event === 'batch'
-        ? (item.payload as BatchedItem[]).filter(([event]) => event === 'trade_notification').map(([, message]) => message as TradeNotificationMessage)
-        : item.event === 'trade_notification'
-          ? [item.payload as TradeNotificationMessage]
-          : [],
-    );
+  // Batch frames are recorded update by update (unpackBatches), so both modes read alike.
+  const fillsOf = (socket: TestSocket) => socket.all<TradeNotificationMessage>('trade_notification');
 
   it('replays only the fills from before the connection went live, each fill once', async () => {
     const userId = `trader-${Object.keys(auth).length}`;
     const fill = (n: number) => ({ type: DEXEventType.TRADE_NOTIFICATION as const, symbol: 'ETH-USDC', userId, timestamp: Date.now(), data: { price: 2500 + n, amount: 1, side: 'buy' as const } });
     for (let n = 1; n <= 3; n++) await standalone.publisher.publish(fill(n));
-    const trader = await connectTestSocket(standalone.url, { token: await issueHmacToken({ secret: DEVELOPMENT_JWT_SECRET }, userId), auth });
+    const trader = await connectTestSocket(standalone.url, { token: await issueHmacToken({ secret: DEVELOPMENT_JWT_SECRET }, userId), auth, unpackBatches: true });
     sockets.push(trader);
     await trader.next('authenticated');
     // Live since connecting: fills 4 and 5 arrive on their own.
