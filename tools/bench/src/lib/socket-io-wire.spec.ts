@@ -17,6 +17,27 @@ describe('reading delivery heads without parsing', () => {
     ]);
   });
 
+  it('reads updates of different events and rooms in one frame, and NaN for an id that holds no send time', () => {
+    const other = `{"seq":3,"room":"trade:ETH-USDC","id":"evt-42","timestamp":1}`;
+    const badTail = `{"seq":5,"room":"trade:ETH-USDC","id":"bench-r1-5-12x4","timestamp":1}`;
+    const frame = Buffer.from(`42["batch",[["price_update",${price(1, 10)}],["trade_update",${other}],["trade_update",${badTail}],["price_update",${price(2, 987654321012345)}]]]`);
+    expect(readBatchHeads(frame)).toEqual([
+      { event: 'price_update', room: 'price:BTC-USDC', seq: 1, sentUs: 10 },
+      { event: 'trade_update', room: 'trade:ETH-USDC', seq: 3, sentUs: NaN },
+      { event: 'trade_update', room: 'trade:ETH-USDC', seq: 5, sentUs: NaN },
+      { event: 'price_update', room: 'price:BTC-USDC', seq: 2, sentUs: 987654321012345 },
+    ]);
+  });
+
+  it('skips a seq mark inside a payload string: only `",{"seq":` opens an update', () => {
+    const tricky = `{"seq":6,"room":"price:BTC-USDC","id":"bench-r1-6-60","note":"a{\\"seq\\":9","x":[{"seq":8}]}`;
+    const frame = Buffer.from(`42["batch",[["price_update",${tricky}],["price_update",${price(7, 70)}]]]`);
+    expect(readBatchHeads(frame)).toEqual([
+      { event: 'price_update', room: 'price:BTC-USDC', seq: 6, sentUs: 60 },
+      { event: 'price_update', room: 'price:BTC-USDC', seq: 7, sentUs: 70 },
+    ]);
+  });
+
   it('leaves plain frames to readDeliveryHead', () => {
     expect(readBatchHeads(Buffer.from(`42["price_update",${price(1, 10)}]`))).toBeUndefined();
   });
