@@ -3,6 +3,7 @@ import { DEXEventType } from '@moonx-farm/events';
 import { BacklogWatch } from './backlog-watch';
 import { BatchedDelivery, type BatchItem, type BatchPacing } from './batched-delivery';
 import { BATCH_ROOM, pausedRoomOf, skipRoomOf } from './internal-rooms';
+import { directPath } from './room-frame-writer';
 import { startSocketIoTestServer, type SocketIoTestServer } from './testing/socket-io-test.server';
 
 interface Received {
@@ -86,6 +87,38 @@ describe('BatchedDelivery', () => {
     await until(() => both.received.length > 1);
     expect(both.received[1]).toMatchObject({ frame: 'price_update', updates: [['price_update', { seq: 8, room: 'price:B' }]] });
     expect(onlyA.received).toHaveLength(1);
+  });
+
+  it('writes one frame, built once, to the sockets owed the same updates of a room; each gets what it is owed', async () => {
+    const both = await connect(['price:A', 'price:B']);
+    const first = await connect(['price:A']);
+    const second = await connect(['price:A']);
+    // The bytes each server socket is given, as the kernel write sees them.
+    const writes = new Map<string, Buffer[]>();
+    for (const { id } of [both, first, second]) {
+      const tcp = directPath(serverSocket(id)) as unknown as { write(data: Buffer): boolean } | undefined;
+      if (!tcp) throw new Error('no direct path to an idle socket');
+      const write = tcp.write.bind(tcp);
+      writes.set(id, []);
+      tcp.write = (data: Buffer) => {
+        writes.get(id)?.push(data);
+        return write(data);
+      };
+    }
+    const batched = delivery();
+    batched.add('price:A', price('price:A', 1));
+    await until(() => [both, first, second].every((client) => client.received.length === 1));
+    // Only `both` is owed this one: its cursor moves past the others'.
+    batched.add('price:B', price('price:B', 1));
+    await until(() => both.received.length === 2);
+    batched.add('price:A', price('price:A', 2));
+    batched.add('price:A', price('price:A', 3));
+    await until(() => both.received.length === 3 && first.received.length === 2 && second.received.length === 2);
+    for (const client of [both, first, second]) expect(seqsOf(client.received, 'price:A')).toEqual([1, 2, 3]);
+    expect(seqsOf(both.received, 'price:B')).toEqual([1]);
+    const last = (id: string) => writes.get(id)?.at(-1);
+    expect(last(first.id)).toBe(last(second.id));
+    expect(last(first.id)?.toString()).toContain('"batch"');
   });
 
   it('notes for the slow-socket monitor only the sockets it leaves or finds with bytes queued', async () => {
