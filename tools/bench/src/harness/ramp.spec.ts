@@ -49,5 +49,10 @@ describe('ramp verdicts', () => {
     expect(saturationOf(step(1, 50, { cpu: { perProcess: { gateway: 50, generator: 40 }, machine: 195, others: 100, seconds: 3 } }), 'gateway')).toMatch(
       /^machine saturated/,
     );
+    // The server's core at 79 %, the other one full though the generator alone is at 78 %.
+    expect(saturationOf(step(1, 79, { cpu: { perProcess: { gateway: 79, generator: 78, redis: 6.7, runner: 15 }, machine: 177.9, others: 0, seconds: 3 } }), 'gateway')).toBe(
+      "generator's cores saturated (98.9% of 100%, generator 78%): a lower bound of the gateway's capacity",
+    );
+    expect(saturationOf(step(1, 79, { cpu: { perProcess: { gateway: 79, generator: 60 }, machine: 150, others: 0, seconds: 3 } }), 'gateway')).toMatch(/^no CPU saturated/);
   });
 });
