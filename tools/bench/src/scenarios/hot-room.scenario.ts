@@ -40,7 +40,7 @@ export const hotRoomScenario: Scenario = {
               membersPerUpdate: connected.members[item.room] ?? clientCount,
               startDeliveriesPerSec: 10_000 * Math.min(1, context.scale * 2),
               factor: 1.4,
-              maxSteps: 8,
+              maxSteps: 16,
               stepMs: clientCount > 10000 ? 4000 : 3000,
               p99LimitMs: P99_LIMIT_MS,
               continueWhileP99BelowMs: SUSTAINED_P99_MS,
