@@ -34,7 +34,10 @@ interface PendingAck {
  * acks, pings answered. Per-room sequence state lives on the instance for the generator.
  */
 export class LeanClient {
-  readonly lastSeq = new Map<string, number>();
+  /** The rooms it joined. */
+  readonly rooms: string[] = [];
+  /** The last seq it received, by the generator's number for the room (an array: read for every delivery). */
+  readonly seqs: number[] = [];
   private ws: WebSocket | undefined;
   private nextAckId = 0;
   private readonly pending = new Map<number, PendingAck>();
@@ -50,15 +53,16 @@ export class LeanClient {
     return new Promise((resolve, reject) => {
       // Until the upgrade is done the HTTP client parses what arrives, so each read is handed
       // to the socket's stream as a copy; from 'open' on, reads go straight to the frame reader.
-      let readFrames: ((chunk: Buffer) => void) | undefined;
+      let readFrames: ((chunk: Buffer, length?: number) => void) | undefined;
       const createConnection = (connectOptions: NetConnectOpts): Socket => {
         const socket: Socket = netConnect({
           ...connectOptions,
           onread: {
             buffer: READ_BUFFER,
-            callback: (bytes: number, buffer: Uint8Array): boolean => {
-              if (readFrames) readFrames(Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
-              else socket.push(Buffer.from(buffer.subarray(0, bytes)));
+            callback: (bytes: number): boolean => {
+              // The reader is handed the shared buffer and a length: no Buffer is made per read.
+              if (readFrames) readFrames(READ_BUFFER, bytes);
+              else socket.push(Buffer.from(READ_BUFFER.subarray(0, bytes)));
               return true; // keep reading
             },
           },
@@ -128,9 +132,9 @@ export class LeanClient {
           if (opcode === OPCODE_TEXT || opcode === OPCODE_BINARY) onMessage(payload);
           else if (opcode === OPCODE_CLOSE) socket.end();
         });
-        readFrames = (chunk: Buffer) => {
+        readFrames = (chunk: Buffer, length?: number) => {
           try {
-            reader.push(chunk);
+            reader.push(chunk, length);
           } catch (error) {
             settle(error as Error);
             socket.destroy(error as Error);

@@ -34,6 +34,14 @@ let snapshots = 0;
 let updates: Map<number, [number, number, number, number]> | undefined;
 let updatesBaseUs = 0;
 const members = new Map<string, number>();
+// Rooms numbered in the order first seen, so a client's per-room seq is an array slot, not a map entry.
+const roomIds = new Map<string, number>();
+
+function roomIdOf(room: string): number {
+  let id = roomIds.get(room);
+  if (id === undefined) roomIds.set(room, (id = roomIds.size));
+  return id;
+}
 
 function onEvent(client: LeanClient, frame: Buffer): void {
   const nowUs = preciseNowMs() * 1000;
@@ -57,7 +65,7 @@ function onDelivery(event: string, room: string, seq: number, sentUs: number): v
     // A slow socket's market data was conflated: it skipped updates and resyncs from here.
     if (event === 'snapshot' && seq > 0) {
       snapshots++;
-      client.lastSeq.set(room, seq);
+      client.seqs[roomIdOf(room)] = seq;
     }
     return;
   }
@@ -75,18 +83,19 @@ function onDelivery(event: string, room: string, seq: number, sentUs: number): v
     }
   }
   if (seq > 0) {
-    const last = client.lastSeq.get(room) ?? 0;
+    const id = roomIdOf(room);
+    const last = client.seqs[id] ?? 0;
     if (last > 0) {
       if (seq <= last) outOfOrder++;
       else gaps += seq - last - 1;
     }
-    if (seq > last) client.lastSeq.set(room, seq);
+    if (seq > last) client.seqs[id] = seq;
   }
 }
 
 function onClose(client: LeanClient): void {
   disconnects++;
-  for (const room of client.lastSeq.keys()) members.set(room, (members.get(room) ?? 1) - 1);
+  for (const room of client.rooms) members.set(room, (members.get(room) ?? 1) - 1);
 }
 
 async function connectAll(command: ConnectCommand): Promise<ConnectResult> {
@@ -135,7 +144,8 @@ async function connectAll(command: ConnectCommand): Promise<ConnectResult> {
           continue;
         }
         // The gateway's ack carries the room's seq: the next event must be seq + 1.
-        client.lastSeq.set(room, typeof ack.seq === 'number' ? ack.seq : 0);
+        client.seqs[roomIdOf(room)] = typeof ack.seq === 'number' ? ack.seq : 0;
+        client.rooms.push(room);
         members.set(room, (members.get(room) ?? 0) + 1);
       }
     }

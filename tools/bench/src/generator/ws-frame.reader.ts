@@ -21,34 +21,36 @@ export class WsFrameReader {
   constructor(private readonly visit: FrameVisitor) {}
 
   /**
-   * Feeds a chunk of the TCP stream; calls the visitor for every complete frame in order. The
-   * chunk may be a read buffer the caller reuses, so an unfinished frame is kept as a copy.
+   * Feeds the first `length` bytes of `chunk` (all of it by default), the next piece of the TCP
+   * stream; calls the visitor for every complete frame in order. The chunk may be a read buffer
+   * the caller reuses, so an unfinished frame is kept as a copy.
    */
-  push(chunk: Buffer): void {
-    const buffer = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+  push(chunk: Buffer, length = chunk.length): void {
+    const buffer = this.pending ? Buffer.concat([this.pending, chunk.subarray(0, length)]) : chunk;
+    const end = this.pending ? buffer.length : length;
     this.pending = undefined;
     let at = 0;
-    while (buffer.length - at >= 2) {
+    while (end - at >= 2) {
       const first = buffer[at];
       const second = buffer[at + 1];
       if ((first & 0x80) === 0) throw new Error('fragmented WebSocket frame: not produced by the servers under test');
       if ((first & 0x70) !== 0) throw new Error('WebSocket frame with RSV bits: compression must be off');
       if ((second & 0x80) !== 0) throw new Error('masked WebSocket frame from a server');
-      let length = second & 0x7f;
+      let size = second & 0x7f;
       let header = 2;
-      if (length === 126) {
-        if (buffer.length - at < 4) break;
-        length = buffer.readUInt16BE(at + 2);
+      if (size === 126) {
+        if (end - at < 4) break;
+        size = buffer.readUInt16BE(at + 2);
         header = 4;
-      } else if (length === 127) {
-        if (buffer.length - at < 10) break;
-        length = Number(buffer.readBigUInt64BE(at + 2));
+      } else if (size === 127) {
+        if (end - at < 10) break;
+        size = Number(buffer.readBigUInt64BE(at + 2));
         header = 10;
       }
-      if (buffer.length - at < header + length) break;
-      this.visit(first & 0x0f, buffer.subarray(at + header, at + header + length));
-      at += header + length;
+      if (end - at < header + size) break;
+      this.visit(first & 0x0f, buffer.subarray(at + header, at + header + size));
+      at += header + size;
     }
-    if (at < buffer.length) this.pending = Buffer.from(buffer.subarray(at));
+    if (at < end) this.pending = Buffer.from(buffer.subarray(at, end));
   }
 }

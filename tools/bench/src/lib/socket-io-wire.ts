@@ -126,7 +126,7 @@ export type HeadVisitor = (event: string, room: string, seq: number, sentUs: num
  * other frames.
  */
 export function scanBatchHeads(frame: Buffer, visit: HeadVisitor): boolean {
-  if (frame.length < BATCH_PREFIX.length || frame[2] !== 91 /* [ */ || frame.toString('latin1', 0, BATCH_PREFIX.length) !== BATCH_PREFIX) return false;
+  if (frame.length < BATCH_PREFIX.length || frame[2] !== 91 /* [ */ || !bytesEqual(frame, 0, BATCH_PREFIX.length, BATCH_PREFIX)) return false;
   const text = frame.toString('latin1');
   const length = frame.length;
   let event = '';
