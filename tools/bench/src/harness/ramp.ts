@@ -66,7 +66,7 @@ export async function ramp(context: BenchContext, sut: SystemUnderTest, options:
     const step = await withRetries(context, sut.kind, steps, () => stepAt(deliveries, options.stepMs), (result) => passes(result, continueLimit));
     steps.push(step);
     if (!passes(step, continueLimit)) {
-      stoppedBy = failureOf(step, sut.kind, continueLimit, context.machine.nproc);
+      stoppedBy = failureOf(step, sut.kind, continueLimit, context.machine.nproc, context.cores.pinned);
       break;
     }
     bestSustained = step;
@@ -116,16 +116,16 @@ export function describeStep(kind: string, step: StepResult): string {
   );
 }
 
-export function failureOf(step: StepResult, kind: string, p99LimitMs: number, cores = 2): string {
+export function failureOf(step: StepResult, kind: string, p99LimitMs: number, cores = 2, serverPinned = true): string {
   const reasons: string[] = [];
   if (step.cutShort) reasons.push(step.cutShort);
   if (step.latency.p99Ms > p99LimitMs) reasons.push(`p99 ${step.latency.p99Ms} ms > ${p99LimitMs} ms`);
   if (step.lost > 0) reasons.push(`${step.lost} lost`);
-  return `${reasons.join(', ')} at ${fmt(step.offeredPerSec)} msg/s offered; ${saturationOf(step, kind, cores)}`;
+  return `${reasons.join(', ')} at ${fmt(step.offeredPerSec)} msg/s offered; ${saturationOf(step, kind, cores, serverPinned)}`;
 }
 
 /** Which CPU ran out in a step, so a saturated generator or a busy machine is never taken for the server's limit. */
-export function saturationOf(step: StepResult, kind: string, cores = 2): string {
+export function saturationOf(step: StepResult, kind: string, cores = 2, serverPinned = true): string {
   const server = step.cpu.perProcess[kind] ?? NaN;
   const generator = step.cpu.perProcess['generator'] ?? NaN;
   if (server >= 90) return `${kind} CPU saturated (${server}%)`;
@@ -133,10 +133,10 @@ export function saturationOf(step: StepResult, kind: string, cores = 2): string 
   if (step.cpu.machine >= cores * 100 * 0.9) {
     return `machine saturated (${step.cpu.machine}% of ${cores * 100}%, other work ${step.cpu.others}%): not the ${kind}'s limit`;
   }
-  // The server has a core to itself (the runner pins it); the generator shares the others with
-  // the feed, Redis and the runner, so those cores can be full while no one process looks busy.
+  // A pinned server has a core to itself; the generator shares the others with the feed, Redis
+  // and the runner, so those cores can be full while no one process looks busy.
   const rest = Math.round((step.cpu.machine - server) * 10) / 10;
-  if (cores > 1 && rest >= (cores - 1) * 100 * 0.9) {
+  if (serverPinned && cores > 1 && rest >= (cores - 1) * 100 * 0.9) {
     return `generator's cores saturated (${rest}% of ${(cores - 1) * 100}%, generator ${generator}%): a lower bound of the ${kind}'s capacity`;
   }
   return `no CPU saturated (${kind} ${server}%, generator ${generator}%, machine ${step.cpu.machine}%)`;
