@@ -8,6 +8,11 @@ describe('reading delivery heads without parsing', () => {
     expect(readDeliveryHead(Buffer.from(`42["price_update",${price(7, 123456)}]`))).toEqual({ event: 'price_update', room: 'price:BTC-USDC', seq: 7, sentUs: 123456 });
   });
 
+  it('reads the send time of a plain frame as of a batched one: NaN for an id that holds none', () => {
+    expect(readDeliveryHead(Buffer.from(`42["trade_update",{"seq":5,"room":"trade:ETH-USDC","id":"bench-r1-5-12x4","timestamp":1}]`))?.sentUs).toBeNaN();
+    expect(readDeliveryHead(Buffer.from(`42["trade_update",{"seq":3,"room":"trade:ETH-USDC","id":"evt-42","timestamp":1}]`))?.sentUs).toBeNaN();
+  });
+
   it('reads every update of a batched frame, book levels included, in order', () => {
     const frame = Buffer.from(`42["batch",[["price_update",${price(1, 10)}],["order_book_update",${book(4)}],["price_update",${price(2, 20)}]]]`);
     expect(readBatchHeads(frame)).toEqual([

@@ -102,7 +102,7 @@ const HEAD_BYTES = 480;
  * writes room, id, timestamp first), but the reader only relies on their presence in the head.
  */
 export function readDeliveryHead(frame: Buffer): DeliveryHead | undefined {
-  return readHeadAt(frame.toString('latin1', 0, Math.min(frame.length, HEAD_BYTES)), 2);
+  return readHeadAt(frame, frame.toString('latin1', 0, Math.min(frame.length, HEAD_BYTES)), 2);
 }
 
 const BATCH_PREFIX = '42["batch",[';
@@ -199,8 +199,8 @@ export function readBatchHeads(frame: Buffer): DeliveryHead[] | undefined {
   return scanBatchHeads(frame, (event, room, seq, sentUs) => heads.push({ event, room, seq, sentUs })) ? heads : undefined;
 }
 
-/** Reads a head from `["name",{"seq":N,"room":"…","id":"…"` starting at `at`. */
-function readHeadAt(head: string, at: number): DeliveryHead | undefined {
+/** Reads a head from `["name",{"seq":N,"room":"…","id":"…"` starting at `at`; `head` is the frame's first bytes as text. */
+function readHeadAt(frame: Buffer, head: string, at: number): DeliveryHead | undefined {
   if (head.charCodeAt(at) !== 91 /* [ */ || head.charCodeAt(at + 1) !== 34 /* " */) return undefined;
   const nameEnd = head.indexOf('"', at + 2);
   if (nameEnd < 0) return undefined;
@@ -211,20 +211,7 @@ function readHeadAt(head: string, at: number): DeliveryHead | undefined {
   const room = head.slice(roomAt + 8, roomEnd);
   const seqAt = head.indexOf('"seq":', nameEnd);
   const seq = seqAt < 0 ? 0 : readInteger(head, seqAt + 6);
-  return { event, room, seq, sentUs: sentMicrosAt(head, nameEnd, head.length) };
-}
-
-/**
- * The send time in the first bench event id (`"id":"bench-…-<µs>"`) found from `from` and
- * starting before `limit`; NaN without one. Read in place, no substring: this runs for every
- * message received.
- */
-function sentMicrosAt(text: string, from: number, limit: number): number {
-  const idAt = text.indexOf('"id":"bench-', from);
-  if (idAt < 0 || idAt >= limit) return NaN;
-  const idEnd = text.indexOf('"', idAt + 6);
-  const dash = text.lastIndexOf('-', idEnd);
-  return idEnd > 0 && dash > idAt ? readInteger(text, dash + 1) : NaN;
+  return { event, room, seq, sentUs: sentMicrosIn(frame, head, nameEnd, head.length) };
 }
 
 function readInteger(text: string, from: number): number {
