@@ -15,6 +15,7 @@ import type { ParsedEnvelope } from './room-envelope.parser';
 import { parseEnvelope } from './room-envelope.parser';
 import { RoomAuthorizer } from './room-authorizer';
 import { RoomFanoutService } from './room-fanout.service';
+import { SharedStartReader } from './shared-start.reader';
 import { SymbolDirectory } from './symbol-directory';
 
 export interface GatewaySocketData {
@@ -42,6 +43,9 @@ export type GatewaySocket = Socket<Record<string, never>, ServerToClientEvents, 
  */
 @Injectable()
 export class RoomJoinService {
+  /** Joins of a room in one turn share its snapshot read (see SharedStartReader for why that is safe). */
+  private readonly freshStarts = new SharedStartReader((room) => this.readFreshStart(room));
+
   constructor(
     @Inject(ROOM_STORE) private readonly store: RoomStore,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
@@ -130,13 +134,24 @@ export class RoomJoinService {
     return this.freshStart(room);
   }
 
-  private async freshStart(room: string): Promise<{ seq: number; replay: ParsedEnvelope[]; extra: { snapshot?: DeliveredMessage } }> {
+  /** Shared by the joins that share the read: nothing here may be changed by one of them. */
+  private freshStart(room: string): Promise<FreshStart> {
+    return this.freshStarts.startOf(room);
+  }
+
+  private async readFreshStart(room: string): Promise<FreshStart> {
     const snapshot = await this.store.snapshot(room);
     if (snapshot) {
       return { seq: snapshot.seq, replay: [], extra: { snapshot: JSON.parse(snapshot.message) as DeliveredMessage } };
     }
     return { seq: await this.store.currentSeq(room), replay: [], extra: {} };
   }
+}
+
+interface FreshStart {
+  seq: number;
+  replay: readonly ParsedEnvelope[];
+  extra: { snapshot?: DeliveredMessage };
 }
 
 function failure(code: ErrorCode, message: string): Ack<JoinRoomResult> {
