@@ -17,6 +17,7 @@ const CASES: [app: string, variable: string, env: Record<string, string>, messag
   ['gateway', 'WEBSOCKET_ENGINE', { WEBSOCKET_ENGINE: 'uws' }, /must be "lean" \(the built-in WebSocket server\) or "ws"/],
   // Refused before it reaches V8's flags.
   ['gateway', 'V8_HEAP_GROWING_PERCENT', { V8_HEAP_GROWING_PERCENT: '500' }, /must be at most 300/],
+  ['gateway', 'CONNECT_BURST_PER_SEC', { CONNECT_BURST_PER_SEC: '0' }, /must be at least 1/],
 ];
 
 describe('configuration refused at boot (built apps)', () => {

@@ -43,6 +43,9 @@ export const gatewayEnvShape = {
   AUTH_BRIDGE_RETRY_MS: intVar(5000, 100, 600000),
   /** How far V8 lets the old generation grow past what is live before it collects, percent; 0: V8's own heuristics (gateway-heap-mode.ts). */
   V8_HEAP_GROWING_PERCENT: intVar(0, 0, 300),
+  /** The same while connects arrive at CONNECT_BURST_PER_SEC or more a second, until two quiet seconds; 0: off (connect-burst-heap.policy.ts). */
+  CONNECT_BURST_HEAP_GROWING_PERCENT: intVar(50, 0, 300),
+  CONNECT_BURST_PER_SEC: intVar(200, 1, 1_000_000),
   /** The live console page at /console; always off when NODE_ENV=production. */
   LIVE_CONSOLE_ENABLED: boolVar(true),
 };
@@ -70,6 +73,9 @@ export function gatewayOptionsFrom(env: GatewayEnv & { NODE_ENV: string }, versi
     // A floor above the ceiling would never let the budget move: the ceiling wins.
     batchMinFramesPerSec: Math.min(env.BATCH_MIN_FRAMES_PER_SEC, env.BATCH_MAX_FRAMES_PER_SEC),
     batchTargetLoadPercent: env.BATCH_TARGET_LOAD_PERCENT,
+    heapGrowingPercent: env.V8_HEAP_GROWING_PERCENT,
+    connectBurstHeapGrowingPercent: env.CONNECT_BURST_HEAP_GROWING_PERCENT,
+    connectBurstPerSec: env.CONNECT_BURST_PER_SEC,
     liveConsole: env.LIVE_CONSOLE_ENABLED && env.NODE_ENV !== 'production',
     version,
   };

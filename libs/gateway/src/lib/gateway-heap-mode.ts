@@ -23,8 +23,11 @@ import { setFlagsFromString } from 'node:v8';
  * same memory with p99 137-207 ms at 5,000 private events a second.
  *
  * Set at run time so every way of starting the gateway gets it; it only changes when V8 collects
- * from now on, so it is applied as the app starts, before it serves.
+ * from now on, so it is applied as the app starts, before it serves. V8 reads it each time it
+ * sets its next limit, so it can change later too: during a burst of connects the gateway uses
+ * CONNECT_BURST_HEAP_GROWING_PERCENT instead (connect-burst-heap.policy.ts).
  */
 export function applyGatewayHeapMode(growingPercent: number): void {
-  if (growingPercent > 0) setFlagsFromString(`--heap-growing-percent=${growingPercent}`);
+  // 0 is V8's own default: setting it hands the growth back to V8's heuristics (connect-burst-heap.policy.ts).
+  setFlagsFromString(`--heap-growing-percent=${growingPercent}`);
 }

@@ -13,6 +13,7 @@ export const GATEWAY_METRICS = {
   conflated: 'websocket_conflated_updates_total',
   slowSocketActions: 'websocket_slow_socket_actions_total',
   frameBudget: 'websocket_batch_frame_budget',
+  heapGrowingPercent: 'gateway_heap_growing_percent',
 } as const;
 
 /**
@@ -60,6 +61,10 @@ export const gatewayMetricProviders = [
   makeGaugeProvider({
     name: GATEWAY_METRICS.frameBudget,
     help: 'Frames per second batched delivery may write now; below its maximum, the replica is at its event-loop target',
+  }),
+  makeGaugeProvider({
+    name: GATEWAY_METRICS.heapGrowingPercent,
+    help: "V8's --heap-growing-percent in force (0: V8's heuristics); CONNECT_BURST_HEAP_GROWING_PERCENT while a burst of connects lasts",
   }),
   makeCounterProvider({
     name: GATEWAY_METRICS.rejectedRequests,

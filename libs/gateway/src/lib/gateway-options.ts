@@ -36,6 +36,12 @@ export interface GatewayOptions {
   batchMinFramesPerSec: number;
   /** Batched delivery: the event loop load (%) the frame budget aims at. */
   batchTargetLoadPercent: number;
+  /** V8's `--heap-growing-percent` outside bursts of connects (V8_HEAP_GROWING_PERCENT; 0: V8's heuristics). */
+  heapGrowingPercent: number;
+  /** `--heap-growing-percent` while connects arrive at `connectBurstPerSec` or more; 0: no burst setting. */
+  connectBurstHeapGrowingPercent: number;
+  /** Connects in one second that make a burst. */
+  connectBurstPerSec: number;
   /** Included in /health. */
   version: string;
 }

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ConnectBurstHeapPolicy } from './connect-burst-heap.policy';
 import { gatewayMetricProviders } from './gateway-metrics';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway-options';
 import { HealthController } from './http/health.controller';
@@ -35,6 +36,7 @@ export class GatewayModule {
         ConnectionRegistry,
         DrainState,
         SocketLifecycleService,
+        ConnectBurstHeapPolicy,
         RoomFanoutService,
         RoomJoinService,
         ConnectionGuard,

@@ -5,6 +5,7 @@ import type { Counter, Gauge } from 'prom-client';
 import type { Server } from 'socket.io';
 import { randomUUID } from 'node:crypto';
 import { SYSTEM_ALERTS_ROOM, privateRoomsOf } from '@moonx-farm/events';
+import { ConnectBurstHeapPolicy } from '../connect-burst-heap.policy';
 import { GATEWAY_METRICS } from '../gateway-metrics';
 import { BATCH_ROOM } from '../rooms/internal-rooms';
 import { RoomFanoutService } from '../rooms/room-fanout.service';
@@ -33,6 +34,7 @@ export class SocketGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     private readonly joins: RoomJoinService,
     private readonly requests: ClientRequestHandler,
     private readonly slowSockets: SlowSocketMonitor,
+    private readonly heapPolicy: ConnectBurstHeapPolicy,
     @InjectMetric(GATEWAY_METRICS.connections) private readonly connections: Gauge,
     @InjectMetric(GATEWAY_METRICS.rejectedRequests) private readonly rejected: Counter<'code'>,
   ) {}
@@ -73,6 +75,7 @@ export class SocketGateway implements OnGatewayInit, OnGatewayConnection, OnGate
 
   handleConnection(socket: GatewaySocket): void {
     this.connections.inc();
+    this.heapPolicy.noteConnect();
     this.registry.add(socket);
     this.lifecycle.scheduleExpiry(socket);
     this.requests.bind(socket);

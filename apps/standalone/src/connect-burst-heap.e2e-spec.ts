@@ -1,0 +1,47 @@
+import { connectTestSocket, type TestSocket } from '@moonx-farm/test-env';
+import { startInProcessStandalone, type InProcessStandalone } from './testing/in-process-standalone';
+
+/*
+ * While connects arrive at CONNECT_BURST_PER_SEC or more, the replica runs with
+ * CONNECT_BURST_HEAP_GROWING_PERCENT (V8 collects the handshakes' garbage sooner); two quiet
+ * seconds later its own V8_HEAP_GROWING_PERCENT is back. The setting in force is a metric.
+ */
+describe('heap setting during a burst of connects', () => {
+  let standalone: InProcessStandalone;
+  const sockets: TestSocket[] = [];
+
+  beforeAll(async () => {
+    standalone = await startInProcessStandalone({ CONNECT_BURST_PER_SEC: '10', CONNECT_BURST_HEAP_GROWING_PERCENT: '40', V8_HEAP_GROWING_PERCENT: '0' });
+  });
+
+  afterAll(async () => {
+    sockets.forEach((socket) => socket.close());
+    await standalone?.app.close();
+  });
+
+  async function inForce(): Promise<number> {
+    const metrics = await (await fetch(`${standalone.url}/metrics`)).text();
+    const line = metrics.split('\n').find((entry) => entry.startsWith('gateway_heap_growing_percent '));
+    if (!line) throw new Error('gateway_heap_growing_percent is not in /metrics');
+    return Number(line.split(' ')[1]);
+  }
+
+  async function until(expected: number, withinMs: number): Promise<number> {
+    const deadline = Date.now() + withinMs;
+    let value = await inForce();
+    while (value !== expected && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      value = await inForce();
+    }
+    return value;
+  }
+
+  it('switches to the burst setting while connects come fast and back once they stop', async () => {
+    expect(await inForce()).toBe(0);
+    // 40 connects at once: whatever second boundary falls among them, one second holds 20 or more.
+    sockets.push(...(await Promise.all(Array.from({ length: 40 }, () => connectTestSocket(standalone.url)))));
+    expect(await until(40, 3000)).toBe(40);
+    // Idle connections do not keep the burst going: two quiet seconds end it.
+    expect(await until(0, 5000)).toBe(0);
+  });
+});
