@@ -35,7 +35,9 @@ export interface ConnectBurstSettings {
  * `--heap-growing-percent` is read each time V8 sets its next limit, after a full collection,
  * so it can change at run time. The cost of a low value is more full collections, whose pauses
  * reach the p99 of a busy replica (gateway-heap-mode.ts): here they are paid during the burst
- * only, and the replica's usual setting is back two quiet seconds after it.
+ * only, and the replica's usual setting is back two quiet seconds after it. Measured with 19,000
+ * connects: RSS 3 s after them 7.3 KiB per connection at 20 %, 7.7-8.5 at 50 %; at 20 % a full
+ * collection ran about every half second during the burst, each pausing the loop 8-19 ms.
  */
 @Injectable()
 export class ConnectBurstHeapPolicy implements OnModuleInit, OnModuleDestroy {

@@ -59,7 +59,7 @@ export const GATEWAY_BENCH_ENV = {
 };
 
 /** Gateway settings a run may try other values of: they reach the gateway from the runner's environment. */
-const TUNABLE_SETTINGS = ['WEBSOCKET_ENGINE', 'V8_HEAP_GROWING_PERCENT'];
+const TUNABLE_SETTINGS = ['WEBSOCKET_ENGINE', 'V8_HEAP_GROWING_PERCENT', 'CONNECT_BURST_HEAP_GROWING_PERCENT', 'CONNECT_BURST_PER_SEC'];
 
 /** The gateway's BATCH_* and other tunable settings the runner was started with (to try other pacing, engine or heap mode). */
 function tunedSettingsFromRunner(): Record<string, string> {
