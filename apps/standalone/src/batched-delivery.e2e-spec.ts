@@ -1,22 +1,12 @@
 import { DEXEventType, type BatchedItem, type JoinRoomAck, type PriceUpdateMessage } from '@moonx-farm/events';
-import { connectTestSocket, type TestSocket } from '@moonx-farm/test-env';
-import { startInProcessStandalone, type InProcessStandalone } from './testing/in-process-standalone';
+import { connectTestSocket } from '@moonx-farm/test-env';
+import { inProcessStandaloneFor } from './testing/in-process-standalone';
 
 describe('batched delivery (auth: { batch: true })', () => {
-  let standalone: InProcessStandalone;
-  const sockets: TestSocket[] = [];
-
-  beforeAll(async () => {
-    standalone = await startInProcessStandalone({ KNOWN_SYMBOLS: 'BTC-USDC,ETH-USDC' });
-  });
-
-  afterAll(async () => {
-    sockets.forEach((socket) => socket.close());
-    await standalone?.app.close();
-  });
+  const { app, sockets } = inProcessStandaloneFor({ KNOWN_SYMBOLS: 'BTC-USDC,ETH-USDC' });
 
   it('packs a burst into one frame per socket, with the same messages in the same order as plain delivery', async () => {
-    const { url, publisher } = standalone;
+    const { url, publisher } = app();
     const plain = await connectTestSocket(url);
     const batched = await connectTestSocket(url, { auth: { batch: true } });
     sockets.push(plain, batched);

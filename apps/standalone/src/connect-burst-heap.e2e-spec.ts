@@ -1,5 +1,5 @@
-import { connectTestSocket, type TestSocket } from '@moonx-farm/test-env';
-import { startInProcessStandalone, type InProcessStandalone } from './testing/in-process-standalone';
+import { connectTestSocket } from '@moonx-farm/test-env';
+import { inProcessStandaloneFor } from './testing/in-process-standalone';
 
 /*
  * While connects arrive at CONNECT_BURST_PER_SEC or more, the replica runs with
@@ -7,20 +7,10 @@ import { startInProcessStandalone, type InProcessStandalone } from './testing/in
  * seconds later its own V8_HEAP_GROWING_PERCENT is back. The setting in force is a metric.
  */
 describe('heap setting during a burst of connects', () => {
-  let standalone: InProcessStandalone;
-  const sockets: TestSocket[] = [];
-
-  beforeAll(async () => {
-    standalone = await startInProcessStandalone({ CONNECT_BURST_PER_SEC: '10', CONNECT_BURST_HEAP_GROWING_PERCENT: '40', V8_HEAP_GROWING_PERCENT: '0' });
-  });
-
-  afterAll(async () => {
-    sockets.forEach((socket) => socket.close());
-    await standalone?.app.close();
-  });
+  const { app, sockets } = inProcessStandaloneFor({ CONNECT_BURST_PER_SEC: '10', CONNECT_BURST_HEAP_GROWING_PERCENT: '40', V8_HEAP_GROWING_PERCENT: '0' });
 
   async function inForce(): Promise<number> {
-    const metrics = await (await fetch(`${standalone.url}/metrics`)).text();
+    const metrics = await (await fetch(`${app().url}/metrics`)).text();
     const line = metrics.split('\n').find((entry) => entry.startsWith('gateway_heap_growing_percent '));
     if (!line) throw new Error('gateway_heap_growing_percent is not in /metrics');
     return Number(line.split(' ')[1]);
@@ -39,7 +29,7 @@ describe('heap setting during a burst of connects', () => {
   it('switches to the burst setting while connects come fast and back once they stop', async () => {
     expect(await inForce()).toBe(0);
     // 40 connects at once: whatever second boundary falls among them, one second holds 20 or more.
-    sockets.push(...(await Promise.all(Array.from({ length: 40 }, () => connectTestSocket(standalone.url)))));
+    sockets.push(...(await Promise.all(Array.from({ length: 40 }, () => connectTestSocket(app().url)))));
     expect(await until(40, 3000)).toBe(40);
     // Idle connections do not keep the burst going: two quiet seconds end it.
     expect(await until(0, 5000)).toBe(0);

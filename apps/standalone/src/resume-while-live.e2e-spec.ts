@@ -1,7 +1,7 @@
 import { DEXEventType, type JoinRoomAck, type TradeNotificationMessage } from '@moonx-farm/events';
 import { DEVELOPMENT_JWT_SECRET, issueHmacToken } from '@moonx-farm/server-core';
 import { connectTestSocket, type TestSocket } from '@moonx-farm/test-env';
-import { startInProcessStandalone, type InProcessStandalone } from './testing/in-process-standalone';
+import { inProcessStandaloneFor } from './testing/in-process-standalone';
 
 /*
  * A trader's private rooms are joined on connect; a client that comes back from another
@@ -12,22 +12,13 @@ describe.each([
   ['plain delivery', {}],
   ['batched delivery', { batch: true }],
 ])('resuming a room the connection is already live in (%s)', (_, auth) => {
-  let standalone: InProcessStandalone;
-  const sockets: TestSocket[] = [];
-
-  beforeAll(async () => {
-    standalone = await startInProcessStandalone();
-  });
-
-  afterAll(async () => {
-    sockets.forEach((socket) => socket.close());
-    await standalone?.app.close();
-  });
+  const { app, sockets } = inProcessStandaloneFor();
 
   // Batch frames are recorded update by update (unpackBatches), so both modes read alike.
   const fillsOf = (socket: TestSocket) => socket.all<TradeNotificationMessage>('trade_notification');
 
   it('replays only the fills from before the connection went live, each fill once', async () => {
+    const standalone = app();
     const userId = `trader-${Object.keys(auth).length}`;
     const fill = (n: number) => ({ type: DEXEventType.TRADE_NOTIFICATION as const, symbol: 'ETH-USDC', userId, timestamp: Date.now(), data: { price: 2500 + n, amount: 1, side: 'buy' as const } });
     for (let n = 1; n <= 3; n++) await standalone.publisher.publish(fill(n));

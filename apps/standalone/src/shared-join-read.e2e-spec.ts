@@ -1,7 +1,7 @@
 import { DEXEventType, type JoinRoomAck, type PriceUpdateMessage } from '@moonx-farm/events';
 import { ROOM_STORE, type RoomStore, type StoredSnapshot } from '@moonx-farm/server-core';
-import { connectTestSocket, type TestSocket } from '@moonx-farm/test-env';
-import { startInProcessStandalone, type InProcessStandalone } from './testing/in-process-standalone';
+import { connectTestSocket } from '@moonx-farm/test-env';
+import { inProcessStandaloneFor } from './testing/in-process-standalone';
 
 /*
  * Joins of a room share the room's snapshot read when they ask in the same turn of the event
@@ -16,17 +16,7 @@ describe.each([
   ['plain delivery', {}],
   ['batched delivery', { batch: true }],
 ])('a join while the room is being read for another join (%s)', (_, auth) => {
-  let standalone: InProcessStandalone;
-  const sockets: TestSocket[] = [];
-
-  beforeAll(async () => {
-    standalone = await startInProcessStandalone({ KNOWN_SYMBOLS: 'BTC-USDC' });
-  });
-
-  afterAll(async () => {
-    sockets.forEach((socket) => socket.close());
-    await standalone?.app.close();
-  });
+  const { app, sockets } = inProcessStandaloneFor({ KNOWN_SYMBOLS: 'BTC-USDC' });
 
   const price = (n: number) => ({ type: DEXEventType.PRICE_UPDATE as const, symbol: 'BTC-USDC', timestamp: Date.now(), data: { price: `${n}` } });
 
@@ -39,6 +29,7 @@ describe.each([
   }
 
   it('gets every event after its ack, with its own read of the room', async () => {
+    const standalone = app();
     const store = standalone.app.get<RoomStore>(ROOM_STORE);
     await standalone.publisher.publish(price(1));
     await until(async () => (await store.currentSeq(ROOM)) === 1, 'seq 1 in the store');

@@ -11,7 +11,7 @@ import {
 } from '@moonx-farm/events';
 import { DEVELOPMENT_JWT_SECRET, issueHmacToken } from '@moonx-farm/server-core';
 import { connectTestSocket, type TestSocket, type TestSocketOptions } from '@moonx-farm/test-env';
-import { startInProcessStandalone, type InProcessStandalone } from './testing/in-process-standalone';
+import { inProcessStandaloneFor, type InProcessStandalone } from './testing/in-process-standalone';
 
 /** The TCP socket under a socket.io-client, to stop reading as a stalled client would. */
 function tcpOf(client: TestSocket): { pause(): void; resume(): void } {
@@ -41,23 +41,9 @@ const DELIVERY_MODES: [string, TestSocketOptions][] = [
 
 /** An in-process standalone for the describe block; after it, its sockets (reading again) and the app are closed. */
 function standaloneFor(env: Record<string, string>): { app(): InProcessStandalone; sockets: TestSocket[] } {
-  let standalone: InProcessStandalone | undefined;
-  const sockets: TestSocket[] = [];
-  beforeAll(async () => {
-    standalone = await startInProcessStandalone(env);
+  return inProcessStandaloneFor(env, (socket) => {
+    if (socket.socket.connected) tcpOf(socket).resume();
   });
-  afterAll(async () => {
-    sockets.forEach((socket) => {
-      if (socket.socket.connected) tcpOf(socket).resume();
-      socket.close();
-    });
-    await standalone?.app.close();
-  });
-  const app = () => {
-    if (!standalone) throw new Error('the standalone app did not start');
-    return standalone;
-  };
-  return { app, sockets };
 }
 
 describe.each(DELIVERY_MODES)('a client that stops reading (%s)', (_mode, mode) => {

@@ -7,25 +7,15 @@ import {
   type TradeNotificationMessage,
 } from '@moonx-farm/events';
 import { DEVELOPMENT_JWT_SECRET, issueHmacToken } from '@moonx-farm/server-core';
-import { connectTestSocket, startAppProcess, type TestSocket } from '@moonx-farm/test-env';
-import { startInProcessStandalone, type InProcessStandalone } from './testing/in-process-standalone';
+import { connectTestSocket, startAppProcess } from '@moonx-farm/test-env';
+import { inProcessStandaloneFor } from './testing/in-process-standalone';
 
 describe('embedded default (no Kafka, no Redis)', () => {
   describe('one event end to end on the in-memory ports', () => {
-    let standalone: InProcessStandalone;
-    const sockets: TestSocket[] = [];
-
-    beforeAll(async () => {
-      standalone = await startInProcessStandalone({ KNOWN_SYMBOLS: 'BTC-USDC' });
-    });
-
-    afterAll(async () => {
-      sockets.forEach((socket) => socket.close());
-      await standalone?.app.close();
-    });
+    const { app, sockets } = inProcessStandaloneFor({ KNOWN_SYMBOLS: 'BTC-USDC' });
 
     it('delivers prices with contiguous seqs, a private fill to its user only, and dead-letters bad events', async () => {
-      const { url, log, publisher } = standalone;
+      const { url, log, publisher } = app();
       const watcher = await connectTestSocket(url);
       const trader = await connectTestSocket(url, { token: await issueHmacToken({ secret: DEVELOPMENT_JWT_SECRET }, 'user-1') });
       sockets.push(watcher, trader);

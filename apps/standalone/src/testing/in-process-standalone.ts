@@ -3,6 +3,7 @@ import { socketServerSettingsFrom, startGatewayApplication } from '@moonx-farm/g
 import { createEventPublisher, type EventPublisher } from '@moonx-farm/events';
 import type { InMemoryEventLog } from '@moonx-farm/server-core';
 import { IN_MEMORY_EVENT_LOG } from '@moonx-farm/server-ports';
+import type { TestSocket } from '@moonx-farm/test-env';
 import { StandaloneAppModule } from '../app/standalone-app.module';
 import { loadStandaloneEnv } from '../app/standalone.config';
 
@@ -30,4 +31,31 @@ export async function startInProcessStandalone(env: Record<string, string> = {})
     log,
     publisher: createEventPublisher({ send: ({ topic, messages }) => log.send(topic, messages) }),
   };
+}
+
+/**
+ * The embedded default for a describe block: started before its tests; after them every socket
+ * in `sockets` is closed (after `beforeClose`, e.g. to let a paused one read again), then the app.
+ */
+export function inProcessStandaloneFor(
+  env: Record<string, string> = {},
+  beforeClose: (socket: TestSocket) => void = () => undefined,
+): { app(): InProcessStandalone; sockets: TestSocket[] } {
+  let standalone: InProcessStandalone | undefined;
+  const sockets: TestSocket[] = [];
+  beforeAll(async () => {
+    standalone = await startInProcessStandalone(env);
+  });
+  afterAll(async () => {
+    sockets.forEach((socket) => {
+      beforeClose(socket);
+      socket.close();
+    });
+    await standalone?.app.close();
+  });
+  const app = () => {
+    if (!standalone) throw new Error('the standalone app did not start');
+    return standalone;
+  };
+  return { app, sockets };
 }
