@@ -63,6 +63,14 @@ describe('ConnectBurstHeapPolicy', () => {
     expect(policy.bursting).toBe(false);
   });
 
+  it('leaves a replica alone that already collects at least as often as a burst would have it', () => {
+    const { applied, second } = policyWith({ base: 10, burst: 20 });
+    second(10_000);
+    second(0);
+    second(0);
+    expect(applied).toEqual([]);
+  });
+
   it('gives the replica its own setting back when it stops during a burst', () => {
     const { policy, applied, second } = policyWith({ base: 0 });
     second(1000);

@@ -14,7 +14,7 @@ const QUIET_SECONDS_TO_END = 2;
 export interface ConnectBurstSettings {
   /** The replica's usual `--heap-growing-percent` (V8_HEAP_GROWING_PERCENT; 0: V8's heuristics). */
   basePercent: number;
-  /** The setting while connects arrive at burst rate; 0 turns the policy off. */
+  /** The setting while connects arrive at burst rate; 0 turns the policy off, as does a base setting at or below it. */
   burstPercent: number;
   /** Connects in one second that make a burst. */
   burstConnectsPerSec: number;
@@ -83,7 +83,7 @@ export class ConnectBurstHeapPolicy implements OnModuleInit, OnModuleDestroy {
     const connects = this.connects;
     this.connects = 0;
     const { basePercent, burstPercent, burstConnectsPerSec } = this.settings;
-    if (burstPercent === 0) return;
+    if (!this.switches) return;
     if (connects >= burstConnectsPerSec) {
       this.quietSeconds = 0;
       if (!this.inBurst) {
@@ -96,8 +96,14 @@ export class ConnectBurstHeapPolicy implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /** Off at 0, and where the replica already collects at least as often as a burst would have it. */
+  private get switches(): boolean {
+    const { basePercent, burstPercent } = this.settings;
+    return burstPercent > 0 && (basePercent === 0 || basePercent > burstPercent);
+  }
+
   onModuleInit(): void {
-    if (this.settings.burstPercent === 0) return;
+    if (!this.switches) return;
     this.timer = setInterval(() => this.tick(), 1000);
     this.timer.unref();
   }

@@ -43,7 +43,7 @@ export const gatewayEnvShape = {
   AUTH_BRIDGE_RETRY_MS: intVar(5000, 100, 600000),
   /** How far V8 lets the old generation grow past what is live before it collects, percent; 0: V8's own heuristics (gateway-heap-mode.ts). */
   V8_HEAP_GROWING_PERCENT: intVar(0, 0, 300),
-  /** The same while connects arrive at CONNECT_BURST_PER_SEC or more a second, until two quiet seconds; 0: off (connect-burst-heap.policy.ts). */
+  /** The same while connects arrive at CONNECT_BURST_PER_SEC or more a second, until two quiet seconds; 0: off, as is a V8_HEAP_GROWING_PERCENT above 0 and at or below it (connect-burst-heap.policy.ts). */
   CONNECT_BURST_HEAP_GROWING_PERCENT: intVar(20, 0, 300),
   CONNECT_BURST_PER_SEC: intVar(200, 1, 1_000_000),
   /** The live console page at /console; always off when NODE_ENV=production. */
