@@ -72,7 +72,7 @@ export class RoomJoinService {
     if (!alreadyJoined) socket.data.rooms.set(roomName, undefined);
     try {
       await (alreadyJoined ? this.fanout.whenReady(roomName) : this.fanout.acquire(roomName));
-      const start = await this.startingPoint(roomName, resumeSeq);
+      const start = await this.startingPoint(roomName, resumeSeq, parsed.room.visibility === 'public');
       if (!socket.connected) return;
       // From here to the end, nothing awaits: no envelope can slip between ack and live events.
       socket.join(roomName);
@@ -120,7 +120,7 @@ export class RoomJoinService {
     if (socket.data.rooms.delete(roomName)) this.fanout.release(roomName);
   }
 
-  private async startingPoint(room: string, resumeSeq: number | undefined) {
+  private async startingPoint(room: string, resumeSeq: number | undefined, shareable: boolean) {
     if (resumeSeq !== undefined) {
       const history = await this.store.readSince(room, resumeSeq, this.options.maxResumeEvents);
       const reachesLatest = history.complete && resumeSeq + history.envelopes.length >= history.lastSeq;
@@ -128,15 +128,20 @@ export class RoomJoinService {
         const replay = history.envelopes.map(parseEnvelope).filter((item): item is ParsedEnvelope => item !== undefined);
         return { seq: resumeSeq, replay, extra: { resumed: true, replayed: replay.length } };
       }
-      const fresh = await this.freshStart(room);
+      const fresh = await this.freshStart(room, shareable);
       return { ...fresh, extra: { ...fresh.extra, resumed: false } };
     }
-    return this.freshStart(room);
+    return this.freshStart(room, shareable);
   }
 
-  /** Shared by the joins that share the read: nothing here may be changed by one of them. */
-  private freshStart(room: string): Promise<FreshStart> {
-    return this.freshStarts.startOf(room);
+  /**
+   * Shared by the joins that share the read: nothing here may be changed by one of them. A
+   * private room's members are one user's few connections, so there is little to share, and its
+   * automatic join on connect is read at once: a client that fails over resumes that room at once
+   * too, and the order of its replay against live events depends on which read is answered first.
+   */
+  private freshStart(room: string, shareable: boolean): Promise<FreshStart> {
+    return shareable ? this.freshStarts.startOf(room) : this.readFreshStart(room);
   }
 
   private async readFreshStart(room: string): Promise<FreshStart> {
