@@ -36,8 +36,10 @@ export interface ConnectBurstSettings {
  * so it can change at run time. The cost of a low value is more full collections, whose pauses
  * reach the p99 of a busy replica (gateway-heap-mode.ts): here they are paid during the burst
  * only, and the replica's usual setting is back two quiet seconds after it. Measured with 19,000
- * connects: RSS 3 s after them 7.3 KiB per connection at 20 %, 7.7-8.5 at 50 %; at 20 % a full
- * collection ran about every half second during the burst, each pausing the loop 8-19 ms.
+ * connects: RSS 3 s after them 7.2-7.6 KiB per connection at 20 % (9.0 in one run of seven),
+ * 7.7-8.5 at 50 %. At 20 % a full collection ran about every half second during the burst,
+ * each pausing the loop 8-19 ms. With fewer Redis reads per connect it works better: the joins of
+ * `system:alerts` share theirs (rooms/shared-start.reader.ts), and without that it measured 9.4-9.7.
  */
 @Injectable()
 export class ConnectBurstHeapPolicy implements OnModuleInit, OnModuleDestroy {
