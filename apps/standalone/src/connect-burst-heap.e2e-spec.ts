@@ -1,4 +1,4 @@
-import { connectTestSocket } from '@moonx-farm/test-env';
+import { connectTestSocket, waitFor } from '@moonx-farm/test-env';
 import { inProcessStandaloneFor } from './testing/in-process-standalone';
 
 /*
@@ -16,14 +16,10 @@ describe('heap setting during a burst of connects', () => {
     return Number(line.split(' ')[1]);
   }
 
+  /** The setting in force once it is `expected`, or whatever it is after `withinMs`. */
   async function until(expected: number, withinMs: number): Promise<number> {
-    const deadline = Date.now() + withinMs;
-    let value = await inForce();
-    while (value !== expected && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      value = await inForce();
-    }
-    return value;
+    await waitFor(async () => (await inForce()) === expected, withinMs, `gateway_heap_growing_percent ${expected}`, 50).catch(() => undefined);
+    return inForce();
   }
 
   it('switches to the burst setting while connects come fast and back once they stop', async () => {

@@ -1,6 +1,6 @@
 import { DEXEventType, type JoinRoomAck, type PriceUpdateMessage } from '@moonx-farm/events';
 import { ROOM_STORE, type RoomStore, type StoredSnapshot } from '@moonx-farm/server-core';
-import { connectTestSocket } from '@moonx-farm/test-env';
+import { connectTestSocket, waitFor } from '@moonx-farm/test-env';
 import { inProcessStandaloneFor } from './testing/in-process-standalone';
 
 /*
@@ -20,13 +20,7 @@ describe.each([
 
   const price = (n: number) => ({ type: DEXEventType.PRICE_UPDATE as const, symbol: 'BTC-USDC', timestamp: Date.now(), data: { price: `${n}` } });
 
-  async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-    const deadline = Date.now() + 5000;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
+  const until = (check: () => boolean | Promise<boolean>, what: string) => waitFor(check, 5000, what, 5);
 
   it('gets every event after its ack, with its own read of the room', async () => {
     const standalone = app();

@@ -20,3 +20,4 @@ export { startAppProcess } from './app-process-launcher';
 export type { AppProcessHandle, AppProcessOptions } from './app-process-launcher';
 export { connectTestSocket } from './socket-test-client';
 export type { TestSocket, TestSocketOptions, RecordedEvent } from './socket-test-client';
+export { waitFor } from './wait-for';

@@ -22,10 +22,4 @@ export async function devToken(baseUrl: string, userId: string): Promise<string>
   return ((await response.json()) as { token: string }).token;
 }
 
-export async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export { waitFor } from '@moonx-farm/test-env';

@@ -76,13 +76,7 @@ export async function getJson<T = Record<string, unknown>>(url: string): Promise
   return { status: response.status, body: (await response.json()) as T };
 }
 
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await sleep(20);
-  }
-}
+export { waitFor } from '@moonx-farm/test-env';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
