@@ -1,41 +1,135 @@
 import { DEXEventType, type JoinRoomAck, type TradeNotificationMessage } from '@moonx-farm/events';
-import { DEVELOPMENT_JWT_SECRET, issueHmacToken } from '@moonx-farm/server-core';
-import { connectTestSocket, type TestSocket } from '@moonx-farm/test-env';
+import { DEVELOPMENT_JWT_SECRET, ROOM_STORE, issueHmacToken, type HistoryRead, type RoomStore } from '@moonx-farm/server-core';
+import { connectTestSocket, waitFor, type TestSocket } from '@moonx-farm/test-env';
 import { inProcessStandaloneFor } from './testing/in-process-standalone';
 
 /*
  * A trader's private rooms are joined on connect; a client that comes back from another
- * replica then resumes them from its last seq. What it already got live since connecting must
- * not be replayed: the resume fills only the gap before it.
+ * replica then resumes them from its last seq. After the resume's ack the room's events follow
+ * from the ack's seq + 1 in order, with none missing: what the connection already got live
+ * before the ack comes again after it (the SDK drops what arrives before an ack).
  */
 describe.each([
   ['plain delivery', {}],
   ['batched delivery', { batch: true }],
 ])('resuming a room the connection is already live in (%s)', (_, auth) => {
   const { app, sockets } = inProcessStandaloneFor();
+  let users = 0;
 
   // Batch frames are recorded update by update (unpackBatches), so both modes read alike.
-  const fillsOf = (socket: TestSocket) => socket.all<TradeNotificationMessage>('trade_notification');
+  const fillsOf = (socket: TestSocket) => socket.all<TradeNotificationMessage>('trade_notification').map((message) => message.seq);
+  const fillsAfterAck = (socket: TestSocket) => socket.allAfterAck<TradeNotificationMessage>('trade_notification', 'join_room').map((message) => message.seq);
 
-  it('replays only the fills from before the connection went live, each fill once', async () => {
+  const trader = async () => {
     const standalone = app();
-    const userId = `trader-${Object.keys(auth).length}`;
-    const fill = (n: number) => ({ type: DEXEventType.TRADE_NOTIFICATION as const, symbol: 'ETH-USDC', userId, timestamp: Date.now(), data: { price: 2500 + n, amount: 1, side: 'buy' as const } });
-    for (let n = 1; n <= 3; n++) await standalone.publisher.publish(fill(n));
-    const trader = await connectTestSocket(standalone.url, { token: await issueHmacToken({ secret: DEVELOPMENT_JWT_SECRET }, userId), auth, unpackBatches: true });
-    sockets.push(trader);
-    await trader.next('authenticated');
-    // Live since connecting: fills 4 and 5 arrive on their own.
-    for (let n = 4; n <= 5; n++) await standalone.publisher.publish(fill(n));
-    const deadline = Date.now() + 5000;
-    while (fillsOf(trader).length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(fillsOf(trader).map((message) => message.seq)).toEqual([4, 5]);
+    const userId = `trader-${Object.keys(auth).length}-${++users}`;
+    const publishFill = (n: number) =>
+      standalone.publisher.publish({ type: DEXEventType.TRADE_NOTIFICATION, symbol: 'ETH-USDC', userId, timestamp: Date.now(), data: { price: 2500 + n, amount: 1, side: 'buy' } });
+    const store = standalone.app.get<RoomStore>(ROOM_STORE);
+    const storedUpTo = (seq: number) => waitFor(async () => (await store.currentSeq(`user:${userId}`)) === seq, 5000, `seq ${seq} stored`, 5);
+    return { userId, publishFill, store, storedUpTo };
+  };
 
-    const resumed = await trader.request<JoinRoomAck>('join_room', { room: `user:${userId}`, resume: { seq: 1 } });
-    expect(resumed).toMatchObject({ ok: true, seq: 1, resumed: true, replayed: 2 });
-    await standalone.publisher.publish(fill(6));
-    while (fillsOf(trader).length < 5 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  const connect = async (userId: string) => {
+    const socket = await connectTestSocket(app().url, { token: await issueHmacToken({ secret: DEVELOPMENT_JWT_SECRET }, userId), auth, unpackBatches: true });
+    sockets.push(socket);
+    await socket.next('authenticated');
+    return socket;
+  };
+
+  it('follows the ack with every fill after the resumed seq, those it had live included', async () => {
+    const { userId, publishFill } = await trader();
+    for (let n = 1; n <= 3; n++) await publishFill(n);
+    const socket = await connect(userId);
+    // Live since connecting: fills 4 and 5 arrive on their own.
+    for (let n = 4; n <= 5; n++) await publishFill(n);
+    await waitFor(() => fillsOf(socket).length === 2, 5000, 'fills 4 and 5 live');
+    expect(fillsOf(socket)).toEqual([4, 5]);
+
+    const resumed = await socket.request<JoinRoomAck>('join_room', { room: `user:${userId}`, resume: { seq: 1 } });
+    expect(resumed).toMatchObject({ ok: true, seq: 1, resumed: true, replayed: 4 });
+    await publishFill(6);
+    await waitFor(() => fillsAfterAck(socket).length === 5, 5000, 'the replay and fill 6');
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(fillsOf(trader).map((message) => message.seq)).toEqual([4, 5, 2, 3, 6]);
+    expect(fillsAfterAck(socket)).toEqual([2, 3, 4, 5, 6]);
+  });
+
+  it('holds a fill published while the resume is read until after the replay', async () => {
+    const { userId, publishFill, store, storedUpTo } = await trader();
+    for (let n = 1; n <= 3; n++) await publishFill(n);
+    const socket = await connect(userId);
+
+    // The resume's history read is answered as the store was when it was sent, once released.
+    let sent = false;
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const original = store.readSince.bind(store);
+    store.readSince = async (room: string, afterSeq: number, limit: number): Promise<HistoryRead> => {
+      const answer = await original(room, afterSeq, limit);
+      if (room === `user:${userId}`) {
+        sent = true;
+        await released;
+      }
+      return answer;
+    };
+    try {
+      const resuming = socket.request<JoinRoomAck>('join_room', { room: `user:${userId}`, resume: { seq: 1 } });
+      await waitFor(() => sent, 5000, 'the resume to read the history');
+      await publishFill(4);
+      await storedUpTo(4);
+      // Time for fill 4 to reach the gateway; a socket still live in the room would get it now.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      release();
+      expect(await resuming).toMatchObject({ ok: true, seq: 1, resumed: true, replayed: 2 });
+    } finally {
+      release();
+      store.readSince = original;
+    }
+    await publishFill(5);
+    await waitFor(() => fillsAfterAck(socket).length === 4, 5000, 'the replay, fill 4 and fill 5');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fillsOf(socket)).toEqual([2, 3, 4, 5]);
+  });
+
+  it('answers a resume sent during the join on connect after that join, so nothing after the ack comes twice', async () => {
+    const { userId, publishFill, store, storedUpTo } = await trader();
+    for (let n = 1; n <= 3; n++) await publishFill(n);
+
+    // The join on connect reads the room's seq (3) and is answered only once released.
+    let holding = true;
+    let sent = false;
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const original = store.currentSeq.bind(store);
+    store.currentSeq = async (room: string): Promise<number> => {
+      const answer = await original(room);
+      if (holding && room === `user:${userId}`) {
+        holding = false;
+        sent = true;
+        await released;
+      }
+      return answer;
+    };
+    let socket: TestSocket | undefined;
+    try {
+      socket = await connectTestSocket(app().url, { token: await issueHmacToken({ secret: DEVELOPMENT_JWT_SECRET }, userId), auth, unpackBatches: true });
+      sockets.push(socket);
+      await waitFor(() => sent, 5000, 'the join on connect to read the room');
+      const resuming = socket.request<JoinRoomAck>('join_room', { room: `user:${userId}`, resume: { seq: 1 } });
+      await publishFill(4);
+      await storedUpTo(4);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      release();
+      expect(await resuming).toMatchObject({ ok: true, seq: 1, resumed: true, replayed: 3 });
+    } finally {
+      release();
+      store.currentSeq = original;
+    }
+    if (!socket) throw new Error('the trader did not connect');
+    const resumed = socket;
+    await publishFill(5);
+    await waitFor(() => fillsAfterAck(resumed).length >= 4, 5000, 'the replay and fill 5');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fillsAfterAck(resumed)).toEqual([2, 3, 4, 5]);
   });
 });

@@ -22,7 +22,13 @@ export interface TestSocket {
   next<T = unknown>(event: string, predicate?: (payload: T) => boolean, timeoutMs?: number): Promise<T>;
   /** Every received payload of `event`, in order. */
   all<T = unknown>(event: string): T[];
+  /**
+   * Sends `event` and resolves with its ack. The ack is also recorded in `received`, as an event
+   * named `ack:<event>`, where it came among the others.
+   */
   request<T = unknown>(event: string, payload: unknown, timeoutMs?: number): Promise<T>;
+  /** Every payload of `event` received after the last ack of `request` (see request). */
+  allAfterAck<T = unknown>(event: string, request: string): T[];
   close(): void;
 }
 
@@ -64,7 +70,19 @@ export async function connectTestSocket(url: string, options: TestSocketOptions 
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     },
-    request: <T>(event: string, payload: unknown, timeoutMs = 5000) => socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<T>,
+    request: <T>(event: string, payload: unknown, timeoutMs = 5000) =>
+      new Promise<T>((resolve, reject) => {
+        socket.timeout(timeoutMs).emit(event, payload, (error: Error | null, reply: T) => {
+          if (error) return reject(error);
+          received.push({ event: `ack:${event}`, payload: reply });
+          resolve(reply);
+        });
+      }),
+    allAfterAck: <T>(event: string, request: string) => {
+      const ackAt = received.map((item) => item.event).lastIndexOf(`ack:${request}`);
+      if (ackAt < 0) throw new Error(`no ack of "${request}" received yet`);
+      return received.slice(ackAt + 1).filter((item) => item.event === event).map((item) => item.payload as T);
+    },
     close: () => {
       socket.close();
     },

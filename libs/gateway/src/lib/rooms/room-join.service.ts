@@ -15,6 +15,7 @@ import type { ParsedEnvelope } from './room-envelope.parser';
 import { parseEnvelope } from './room-envelope.parser';
 import { RoomAuthorizer } from './room-authorizer';
 import { RoomFanoutService } from './room-fanout.service';
+import { JoinQueue } from './join-queue';
 import { SharedStartReader } from './shared-start.reader';
 import { SymbolDirectory } from './symbol-directory';
 
@@ -22,8 +23,8 @@ export interface GatewaySocketData {
   connectionId: string;
   userId?: string;
   /**
-   * Rooms this socket holds a fan-out subscription for, each with the seq after which it has
-   * had every event of the room (live or replayed); undefined while its first join is under way.
+   * Rooms this socket holds a fan-out subscription for, each with the seq its last join was
+   * answered at; undefined while its first join is under way.
    */
   rooms: Map<string, number | undefined>;
   tokenExpiresAt?: number;
@@ -45,6 +46,7 @@ export type GatewaySocket = Socket<Record<string, never>, ServerToClientEvents, 
 export class RoomJoinService {
   /** Joins of a room in one turn share its snapshot read (see SharedStartReader for why that is safe). */
   private readonly freshStarts = new SharedStartReader((room) => this.readFreshStart(room));
+  private readonly queue = new JoinQueue<GatewaySocket>();
 
   constructor(
     @Inject(ROOM_STORE) private readonly store: RoomStore,
@@ -62,41 +64,51 @@ export class RoomJoinService {
     if ('symbol' in parsed.room && !(await this.symbols.isKnown(parsed.room.symbol))) {
       return reply(failure(ErrorCode.UNKNOWN_SYMBOL, `"${parsed.room.symbol}" is not a listed symbol`));
     }
-    const alreadyJoined = socket.data.rooms.has(roomName);
-    if (!alreadyJoined && socket.data.rooms.size >= this.options.maxRoomsPerSocket) {
+    const shareable = parsed.room.visibility === 'public';
+    return this.queue.run(socket, roomName, () => this.enter(socket, roomName, resumeSeq, shareable, reply));
+  }
+
+  /**
+   * Joins, or starts over in a room the socket is already live in (a resume after the join on
+   * connect, a resync): live delivery to it stops until the ack, and the ack is followed by
+   * every event after its seq, in order, even those the socket had already been sent live
+   * before the ack. That is the one promise a client needs: after the ack, `seq` + 1, + 2, …
+   */
+  private async enter(socket: GatewaySocket, roomName: string, resumeSeq: number | undefined, shareable: boolean, reply: (ack: Ack<JoinRoomResult>) => void): Promise<void> {
+    if (!socket.connected) return;
+    const wasJoined = socket.data.rooms.has(roomName);
+    if (!wasJoined && socket.data.rooms.size >= this.options.maxRoomsPerSocket) {
       return reply(failure(ErrorCode.TOO_MANY_ROOMS, `a connection may be in at most ${this.options.maxRoomsPerSocket} rooms`));
     }
 
     const held: ParsedEnvelope[] = [];
     const stopCollecting = this.fanout.collect(roomName, (envelope) => held.push(envelope));
-    if (!alreadyJoined) socket.data.rooms.set(roomName, undefined);
+    // Held from here on: what the room publishes while the starting point is read.
+    if (wasJoined) socket.leave(roomName);
+    else socket.data.rooms.set(roomName, undefined);
     try {
-      await (alreadyJoined ? this.fanout.whenReady(roomName) : this.fanout.acquire(roomName));
-      const start = await this.startingPoint(roomName, resumeSeq, parsed.room.visibility === 'public');
+      await (wasJoined ? this.fanout.whenReady(roomName) : this.fanout.acquire(roomName));
+      const start = await this.startingPoint(roomName, resumeSeq, shareable);
       if (!socket.connected) return;
+      // Left while the join was under way: the leave was answered, and the socket stays out.
+      if (!socket.data.rooms.has(roomName)) return reply(failure(ErrorCode.NOT_JOINED, `left "${roomName}" before the join was answered`));
       // From here to the end, nothing awaits: no envelope can slip between ack and live events.
       socket.join(roomName);
       stopCollecting();
-      // Already live in this room (e.g. joined on connect, then resumed): it has every event
-      // after `liveAfter`, so only the gap before that is replayed, never an event twice.
-      const liveAfter = socket.data.rooms.get(roomName);
-      const toSend: ParsedEnvelope[] = [];
-      let lastSent = start.seq;
-      for (const envelope of [...start.replay, ...held]) {
-        if (envelope.seq <= lastSent || (liveAfter !== undefined && envelope.seq > liveAfter)) continue;
-        toSend.push(envelope);
-        lastSent = envelope.seq;
-      }
-      const extra = liveAfter !== undefined && 'replayed' in start.extra ? { ...start.extra, replayed: toSend.length } : start.extra;
-      reply({ ok: true, room: roomName, seq: start.seq, ...extra });
-      toSend.forEach((envelope) => emitDelivered(socket, envelope));
+      reply({ ok: true, room: roomName, seq: start.seq, ...start.extra });
+      sendInOrder(socket, start.seq, [...start.replay, ...held]);
       // A reply with a snapshot, or a replay, can leave a queue as large as any update does.
       this.fanout.backlog.note(socket);
-      socket.data.rooms.set(roomName, Math.min(liveAfter ?? start.seq, start.seq));
-      // Only a first join sent everything so far; a gap fill leaves the live stream as it was.
-      if (liveAfter === undefined) this.fanout.caughtUpTo(socket, roomName);
+      socket.data.rooms.set(roomName, start.seq);
+      this.fanout.caughtUpTo(socket, roomName);
     } catch (error) {
-      if (!alreadyJoined) this.forget(socket, roomName);
+      if (!wasJoined) this.forget(socket, roomName);
+      else if (socket.connected && socket.data.rooms.has(roomName)) {
+        // Back to live as it was: what arrived meanwhile follows; the client resumes to fill any gap.
+        socket.join(roomName);
+        stopCollecting();
+        held.forEach((envelope) => emitDelivered(socket, envelope));
+      }
       reply(failure(ErrorCode.INTERNAL_ERROR, `could not join "${roomName}": ${(error as Error).message}`));
     } finally {
       stopCollecting();
@@ -136,9 +148,8 @@ export class RoomJoinService {
 
   /**
    * Shared by the joins that share the read: nothing here may be changed by one of them. A
-   * private room's members are one user's few connections, so there is little to share, and its
-   * automatic join on connect is read at once: a client that fails over resumes that room at once
-   * too, and the order of its replay against live events depends on which read is answered first.
+   * private room's members are one user's few connections: there is little to share, so its
+   * read is sent at once.
    */
   private freshStart(room: string, shareable: boolean): Promise<FreshStart> {
     return shareable ? this.freshStarts.startOf(room) : this.readFreshStart(room);
@@ -157,6 +168,16 @@ interface FreshStart {
   seq: number;
   replay: readonly ParsedEnvelope[];
   extra: { snapshot?: DeliveredMessage };
+}
+
+/** Sends what follows `seq`, each seq once, in order (a replay and the events held meanwhile overlap). */
+function sendInOrder(socket: GatewaySocket, seq: number, envelopes: readonly ParsedEnvelope[]): void {
+  let lastSent = seq;
+  for (const envelope of envelopes) {
+    if (envelope.seq <= lastSent) continue;
+    emitDelivered(socket, envelope);
+    lastSent = envelope.seq;
+  }
 }
 
 function failure(code: ErrorCode, message: string): Ack<JoinRoomResult> {
