@@ -13,15 +13,35 @@ import type { StepSource } from './rate-step';
 
 const RUN = Math.random().toString(36).slice(2, 8);
 
+/** The least time between the starts of two sends (see PriceProducer). */
+export const PRODUCER_LINGER_MS = 5;
+
+/**
+ * The backend's producer. It batches as producers do under load: a send goes at once when the
+ * last one started at least PRODUCER_LINGER_MS ago and none is in flight; otherwise the
+ * updates queue and go together in the next send. librdkafka and, since Kafka 4.0, the Java
+ * client linger 5 ms before every send; this one lingers only when sends come faster than that,
+ * so an update at 10 or 100 a second goes at once. kafkajs batches only what one `send` carries.
+ *
+ * It matters with the test broker: it answers a fetch with one produce request's batch per
+ * partition (a FIXME in librdkafka's mock), so a producer sending one update per request caps
+ * every consumer at one update per fetch however far behind it is, where real Kafka returns all
+ * it has up to the fetch's size. Latency counts from `send`, so the wait here is measured.
+ */
 export class PriceProducer implements StepSource {
   private buffer: ProducerEventInput[] = [];
-  private scheduled = false;
+  /** A send in flight, or a timer for the next one. */
+  private busy = false;
+  private lastSendAt = -Infinity;
   private pending = 0;
   private counter = 0;
+  /** Sends made and the updates they carried, to report the batching. */
+  sends = 0;
+  sentUpdates = 0;
   failures = 0;
 
-  private constructor(
-    private readonly producer: Producer,
+  constructor(
+    private readonly producer: Pick<Producer, 'send' | 'disconnect'>,
     private readonly symbol: string,
   ) {}
 
@@ -32,7 +52,7 @@ export class PriceProducer implements StepSource {
     return new PriceProducer(producer, symbol);
   }
 
-  /** Queues one update; every update queued in the same tick goes out in one send. */
+  /** Queues one update; it goes in the next send. */
   send(n: number): string {
     const sentUs = uniqueSendMicros();
     this.buffer.push({
@@ -42,8 +62,9 @@ export class PriceProducer implements StepSource {
       timestamp: Math.floor(sentUs / 1000),
       data: { price: (45000 + (n % 1000) / 10).toFixed(2), change: '125.5', changePercent: '0.28', volume: '1234567.89' },
     });
-    if (!this.scheduled) {
-      this.scheduled = true;
+    if (!this.busy) {
+      // Every update queued in this turn goes in the same send.
+      this.busy = true;
       queueMicrotask(() => this.flush());
     }
     return `price:${this.symbol}`;
@@ -57,15 +78,30 @@ export class PriceProducer implements StepSource {
     await this.producer.disconnect().catch(() => undefined);
   }
 
+  /** Called with `busy` set: sends the queue now, or sets a timer for when the linger is over. */
   private flush(): void {
-    this.scheduled = false;
+    if (this.buffer.length === 0) {
+      this.busy = false;
+      return;
+    }
+    const wait = this.lastSendAt + PRODUCER_LINGER_MS - performance.now();
+    if (wait > 0) {
+      setTimeout(() => this.flush(), wait);
+      return;
+    }
+    this.lastSendAt = performance.now();
     const batch = this.buffer;
     this.buffer = [];
     this.pending += batch.length;
+    this.sends++;
+    this.sentUpdates += batch.length;
     createEventPublisher(this.producer)
       .publishMany(batch)
       .catch(() => void (this.failures += batch.length))
-      .finally(() => void (this.pending -= batch.length));
+      .finally(() => {
+        this.pending -= batch.length;
+        this.flush();
+      });
   }
 }
 

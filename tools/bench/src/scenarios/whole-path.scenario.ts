@@ -30,6 +30,8 @@ interface PathStep {
   stages?: StageBreakdown;
   /** The gateway's own producer → socket write histogram over the step, as a dashboard estimates it. */
   gatewayMetric?: { p50?: QuantileEstimate; p99?: QuantileEstimate };
+  /** Updates per producer send over the step (the feed batches what queues while a send is in flight). */
+  updatesPerSend?: number;
 }
 
 /** `; gateway metric producer→write p50 ≈ … , p99 ≈ …`, or nothing when it was not read. */
@@ -75,7 +77,7 @@ export const wholePathScenario: Scenario = {
       markdown: lines.map(({ rate, g, b }) => {
         const s = g?.stages;
         const stages = s
-          ? `; stages p50: producer→ingest ${s.producerToIngest.p50Ms}, ingest→Redis ${s.ingestToRedis.p50Ms}, Redis→first client ${s.redisToFirstClient.p50Ms}, first→last client ${s.firstToLastClient.p50Ms} ms${gatewayMetricText(g)}`
+          ? `; stages p50: producer→ingest ${s.producerToIngest.p50Ms}, ingest→Redis ${s.ingestToRedis.p50Ms}, Redis→first client ${s.redisToFirstClient.p50Ms}, first→last client ${s.firstToLastClient.p50Ms} ms${gatewayMetricText(g)}; ${showFigure(g?.updatesPerSend)} updates per producer send`
           : '';
         const bs = b?.stages;
         const baselineStages = bs ? `; producer→first client p50 ${bs.producerToFirstClient.p50Ms}, first→last client ${bs.firstToLastClient.p50Ms} ms` : '';
@@ -164,6 +166,8 @@ async function measureRates(
   const results: PathStep[] = [];
   for (const { rate, durationMs } of RATES) {
     let step: StepResult | undefined;
+    const sendsBefore = producer.sends;
+    const updatesBefore = producer.sentUpdates;
     const extra = await around(async () => {
       // Retried only when other work on the machine may have caused a miss.
       step = await withRetries(context, sut.kind, [], () => runStep(producer, stepOptions(rate, durationMs)), (result) => result.latency.p99Ms <= TARGET.p99Ms, {
@@ -172,14 +176,16 @@ async function measureRates(
       return step;
     });
     if (!step) continue;
+    const sends = producer.sends - sendsBefore;
+    const updatesPerSend = sends > 0 ? Math.round(((producer.sentUpdates - updatesBefore) / sends) * 100) / 100 : undefined;
     if (extra.stages) {
       const stages = Object.entries(extra.stages)
         .filter(([, value]) => value.samples > 0)
         .map(([name, value]) => `${name} ${value.p50Ms}`)
         .join(', ');
-      context.log(`           stages p50 (ms): ${stages}${gatewayMetricText(extra)}`);
+      context.log(`           stages p50 (ms): ${stages}${gatewayMetricText(extra)}; ${updatesPerSend ?? 0} updates per producer send`);
     }
-    results.push({ step: stepForReport(step) as Omit<StepResult, 'raw'>, ...extra });
+    results.push({ step: stepForReport(step) as Omit<StepResult, 'raw'>, ...extra, updatesPerSend });
   }
   return results;
 }
