@@ -1,7 +1,37 @@
 import { DEXEventType, type JoinRoomAck, type TradeNotificationMessage } from '@moonx-farm/events';
-import { DEVELOPMENT_JWT_SECRET, ROOM_STORE, issueHmacToken, type HistoryRead, type RoomStore } from '@moonx-farm/server-core';
+import { DEVELOPMENT_JWT_SECRET, ROOM_STORE, issueHmacToken, type RoomStore } from '@moonx-farm/server-core';
 import { connectTestSocket, waitFor, type TestSocket } from '@moonx-farm/test-env';
 import { inProcessStandaloneFor } from './testing/in-process-standalone';
+
+type HeldRead = 'readSince' | 'currentSeq';
+
+/**
+ * The next `method` call of the store for `room` is made at once and answered as the store was
+ * then, but only once released; `restore` puts the store's own method back.
+ */
+function holdNextRead(store: RoomStore, method: HeldRead, room: string) {
+  let sent = false;
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const reads = store as unknown as Record<HeldRead, (...args: unknown[]) => Promise<unknown>>;
+  const original = reads[method];
+  reads[method] = async (...args: unknown[]) => {
+    const answer = await original.apply(store, args);
+    if (!sent && args[0] === room) {
+      sent = true;
+      await released;
+    }
+    return answer;
+  };
+  return {
+    sent: () => sent,
+    release: () => release(),
+    restore: () => {
+      release();
+      reads[method] = original;
+    },
+  };
+}
 
 /*
  * A trader's private rooms are joined on connect; a client that comes back from another
@@ -26,8 +56,13 @@ describe.each([
     const publishFill = (n: number) =>
       standalone.publisher.publish({ type: DEXEventType.TRADE_NOTIFICATION, symbol: 'ETH-USDC', userId, timestamp: Date.now(), data: { price: 2500 + n, amount: 1, side: 'buy' } });
     const store = standalone.app.get<RoomStore>(ROOM_STORE);
-    const storedUpTo = (seq: number) => waitFor(async () => (await store.currentSeq(`user:${userId}`)) === seq, 5000, `seq ${seq} stored`, 5);
-    return { userId, publishFill, store, storedUpTo };
+    // Published and stored, with time to reach the gateway: a socket live in the room would get it now.
+    const publishFillAndWait = async (n: number) => {
+      await publishFill(n);
+      await waitFor(async () => (await store.currentSeq(`user:${userId}`)) === n, 5000, `seq ${n} stored`, 5);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    };
+    return { userId, room: `user:${userId}`, publishFill, publishFillAndWait, store };
   };
 
   const connect = async (userId: string) => {
@@ -55,35 +90,18 @@ describe.each([
   });
 
   it('holds a fill published while the resume is read until after the replay', async () => {
-    const { userId, publishFill, store, storedUpTo } = await trader();
+    const { userId, room, publishFill, publishFillAndWait, store } = await trader();
     for (let n = 1; n <= 3; n++) await publishFill(n);
     const socket = await connect(userId);
-
-    // The resume's history read is answered as the store was when it was sent, once released.
-    let sent = false;
-    let release: () => void = () => undefined;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const original = store.readSince.bind(store);
-    store.readSince = async (room: string, afterSeq: number, limit: number): Promise<HistoryRead> => {
-      const answer = await original(room, afterSeq, limit);
-      if (room === `user:${userId}`) {
-        sent = true;
-        await released;
-      }
-      return answer;
-    };
+    const held = holdNextRead(store, 'readSince', room);
     try {
-      const resuming = socket.request<JoinRoomAck>('join_room', { room: `user:${userId}`, resume: { seq: 1 } });
-      await waitFor(() => sent, 5000, 'the resume to read the history');
-      await publishFill(4);
-      await storedUpTo(4);
-      // Time for fill 4 to reach the gateway; a socket still live in the room would get it now.
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      release();
+      const resuming = socket.request<JoinRoomAck>('join_room', { room, resume: { seq: 1 } });
+      await waitFor(held.sent, 5000, 'the resume to read the history');
+      await publishFillAndWait(4);
+      held.release();
       expect(await resuming).toMatchObject({ ok: true, seq: 1, resumed: true, replayed: 2 });
     } finally {
-      release();
-      store.readSince = original;
+      held.restore();
     }
     await publishFill(5);
     await waitFor(() => fillsAfterAck(socket).length === 4, 5000, 'the replay, fill 4 and fill 5');
@@ -92,40 +110,22 @@ describe.each([
   });
 
   it('answers a resume sent during the join on connect after that join, so nothing after the ack comes twice', async () => {
-    const { userId, publishFill, store, storedUpTo } = await trader();
+    const { userId, room, publishFill, publishFillAndWait, store } = await trader();
     for (let n = 1; n <= 3; n++) await publishFill(n);
-
     // The join on connect reads the room's seq (3) and is answered only once released.
-    let holding = true;
-    let sent = false;
-    let release: () => void = () => undefined;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const original = store.currentSeq.bind(store);
-    store.currentSeq = async (room: string): Promise<number> => {
-      const answer = await original(room);
-      if (holding && room === `user:${userId}`) {
-        holding = false;
-        sent = true;
-        await released;
-      }
-      return answer;
-    };
+    const held = holdNextRead(store, 'currentSeq', room);
     let socket: TestSocket | undefined;
     try {
       socket = await connectTestSocket(app().url, { token: await issueHmacToken({ secret: DEVELOPMENT_JWT_SECRET }, userId), auth, unpackBatches: true });
       sockets.push(socket);
-      await waitFor(() => sent, 5000, 'the join on connect to read the room');
-      const resuming = socket.request<JoinRoomAck>('join_room', { room: `user:${userId}`, resume: { seq: 1 } });
-      await publishFill(4);
-      await storedUpTo(4);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      release();
+      await waitFor(held.sent, 5000, 'the join on connect to read the room');
+      const resuming = socket.request<JoinRoomAck>('join_room', { room, resume: { seq: 1 } });
+      await publishFillAndWait(4);
+      held.release();
       expect(await resuming).toMatchObject({ ok: true, seq: 1, resumed: true, replayed: 3 });
     } finally {
-      release();
-      store.currentSeq = original;
+      held.restore();
     }
-    if (!socket) throw new Error('the trader did not connect');
     const resumed = socket;
     await publishFill(5);
     await waitFor(() => fillsAfterAck(resumed).length >= 4, 5000, 'the replay and fill 5');

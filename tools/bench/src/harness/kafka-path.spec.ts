@@ -16,6 +16,17 @@ const settle = async () => {
   for (let i = 0; i < 10; i++) await Promise.resolve();
 };
 
+/** A feed whose first send, of update 1, has gone and been answered. */
+async function feedAfterOneSend() {
+  const { sends, producer } = heldProducer();
+  const feed = new PriceProducer(producer, 'BTC-USDC');
+  feed.send(1);
+  await settle();
+  sends[0].answer();
+  await settle();
+  return { sends, feed };
+}
+
 describe('PriceProducer', () => {
   beforeEach(() => jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick'] }));
   afterEach(() => jest.useRealTimers());
@@ -31,12 +42,7 @@ describe('PriceProducer', () => {
   });
 
   it(`batches what comes within ${PRODUCER_LINGER_MS} ms of the last send, and sends it when the linger is over`, async () => {
-    const { sends, producer } = heldProducer();
-    const feed = new PriceProducer(producer, 'BTC-USDC');
-    feed.send(1);
-    await settle();
-    sends[0].answer();
-    await settle();
+    const { sends, feed } = await feedAfterOneSend();
     for (let n = 2; n <= 4; n++) {
       jest.advanceTimersByTime(1);
       feed.send(n);
@@ -68,12 +74,7 @@ describe('PriceProducer', () => {
   });
 
   it('sends an update at once after a quiet spell: at low rates nothing waits', async () => {
-    const { sends, producer } = heldProducer();
-    const feed = new PriceProducer(producer, 'BTC-USDC');
-    feed.send(1);
-    await settle();
-    sends[0].answer();
-    await settle();
+    const { sends, feed } = await feedAfterOneSend();
     jest.advanceTimersByTime(100);
     feed.send(2);
     await settle();

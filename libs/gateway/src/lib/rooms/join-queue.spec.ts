@@ -1,7 +1,9 @@
 import { JoinQueue } from './join-queue';
 
-/** A join the test finishes by hand, recording when it started. */
+/** A queue, a connection, and joins the test finishes by hand, recording when each started. */
 function heldJoins() {
+  const queue = new JoinQueue<object>();
+  const connection = {};
   const started: string[] = [];
   const finish = new Map<string, { done: () => void; fail: (error: Error) => void }>();
   const join = (name: string) => () =>
@@ -9,23 +11,20 @@ function heldJoins() {
       started.push(name);
       finish.set(name, { done: resolve, fail: reject });
     });
-  return { started, finish: (name: string) => finish.get(name), join };
+  return { queue, connection, started, finish: (name: string) => finish.get(name), join };
 }
 
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('JoinQueue', () => {
   it('starts a join at once, in the caller turn, when no other join of the room is under way', () => {
-    const { started, join } = heldJoins();
-    const queue = new JoinQueue<object>();
-    void queue.run({}, 'user:a', join('first'));
+    const { queue, connection, started, join } = heldJoins();
+    void queue.run(connection, 'user:a', join('first'));
     expect(started).toEqual(['first']);
   });
 
   it('runs joins of one room by one connection in turn, and other rooms and connections alongside', async () => {
-    const { started, finish, join } = heldJoins();
-    const queue = new JoinQueue<object>();
-    const connection = {};
+    const { queue, connection, started, finish, join } = heldJoins();
     const onConnect = queue.run(connection, 'user:a', join('on connect'));
     const resume = queue.run(connection, 'user:a', join('resume'));
     void queue.run(connection, 'portfolio:a', join('other room'));
@@ -42,9 +41,7 @@ describe('JoinQueue', () => {
   });
 
   it('goes on to the next join when one fails, and hands the caller its own outcome', async () => {
-    const { started, finish, join } = heldJoins();
-    const queue = new JoinQueue<object>();
-    const connection = {};
+    const { queue, connection, started, finish, join } = heldJoins();
     const failing = queue.run(connection, 'user:a', join('failing'));
     const next = queue.run(connection, 'user:a', join('next'));
     finish('failing')?.fail(new Error('store down'));
@@ -56,9 +53,7 @@ describe('JoinQueue', () => {
   });
 
   it('forgets a room once its last join is over: the next join starts at once again', async () => {
-    const { started, finish, join } = heldJoins();
-    const queue = new JoinQueue<object>();
-    const connection = {};
+    const { queue, connection, started, finish, join } = heldJoins();
     const first = queue.run(connection, 'user:a', join('first'));
     finish('first')?.done();
     await first;
