@@ -1,34 +1,17 @@
-import { createGatewayClient, type GatewayClient, type SubscribedInfo, type TradeNotificationMessage } from '@moonx-farm/client-sdk';
-import type { AppProcessHandle } from '@moonx-farm/test-env';
-import { devToken, startStandalone, waitFor } from './support/standalone';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
+import type { SubscribedInfo, TradeNotificationMessage } from '@moonx-farm/client-sdk';
+import { proxiedStandaloneFor } from './support/proxied-standalone';
+import { waitFor } from './support/standalone';
 
 /*
  * The SDK against the real gateway (the standalone app, its own process, simulator on):
  * live prices, a verified local book, the user's fills, and a network drop in the middle.
  */
 describe('client SDK against the standalone app', () => {
-  let app: AppProcessHandle;
-  let proxy: TcpProxy;
-  let client: GatewayClient | undefined;
-
-  beforeAll(async () => {
-    app = await startStandalone({ SIMULATOR_INTERVAL_MS: '50' });
-    proxy = await startTcpProxy(app.port);
-  }, 30000);
-
-  afterAll(async () => {
-    client?.disconnect();
-    await proxy?.close();
-    await app?.stop();
-  }, 30000);
+  const standalone = proxiedStandaloneFor({ SIMULATOR_INTERVAL_MS: '50' });
 
   it('keeps prices, a checksum-verified book and each fill exactly once, in order, across a network drop', async () => {
-    client = createGatewayClient({
-      url: proxy.url,
-      getToken: () => devToken(app.url, 'demo-user'),
-      reconnect: { initialDelayMs: 100, maxDelayMs: 500 },
-    });
+    const client = standalone.demoClient({ initialDelayMs: 100, maxDelayMs: 500 });
+    const proxy = standalone.proxy();
     const price = client.price('BTC-USDC');
     const book = client.orderBook('BTC-USDC');
     const fills: TradeNotificationMessage[] = [];
@@ -46,7 +29,7 @@ describe('client SDK against the standalone app', () => {
     client.on('error', (error) => errors.push(error.code));
     book.on('error', (error) => errors.push(error.code));
 
-    await waitFor(() => client?.state === 'connected', 10000, 'connected');
+    await waitFor(() => client.state === 'connected', 10000, 'connected');
     expect(client.userId).toBe('demo-user');
     await waitFor(() => (price.latest?.seq ?? 0) > 0 && verifiedBooks.length >= 2 && fills.length >= 2, 15000, 'prices, books and fills');
     expect(book.isSynced).toBe(true);
@@ -57,10 +40,10 @@ describe('client SDK against the standalone app', () => {
 
     proxy.setDown(true);
     proxy.dropAll();
-    await waitFor(() => client?.state === 'connecting', 5000, 'the drop to be noticed');
+    await waitFor(() => client.state === 'connecting', 5000, 'the drop to be noticed');
     await new Promise((resolve) => setTimeout(resolve, 1500)); // fills keep coming meanwhile
     proxy.setDown(false);
-    await waitFor(() => client?.state === 'connected', 10000, 'reconnected');
+    await waitFor(() => client.state === 'connected', 10000, 'reconnected');
     const fillsAtReconnect = fills.length;
     await waitFor(() => fills.length >= fillsAtReconnect + 2 && verifiedBooks.length >= 4, 15000, 'fills and books after the drop');
 

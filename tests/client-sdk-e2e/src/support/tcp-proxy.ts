@@ -8,12 +8,15 @@ export interface TcpProxy {
   dropAll(): void;
   /** While down, new connections are cut at once (the server looks unreachable). */
   setDown(down: boolean): void;
+  /** Connections opened from now on carry client → server bytes this much later (a slow uplink). */
+  setUpstreamDelay(ms: number): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   const open = new Set<net.Socket>();
   let down = false;
+  let upstreamDelayMs = 0;
   const server = net.createServer((client) => {
     if (down) {
       client.destroy();
@@ -29,7 +32,11 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     };
     client.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
-    client.pipe(upstream);
+    const delayMs = upstreamDelayMs;
+    if (delayMs > 0) {
+      // Every chunk waits the same time, so their order is kept.
+      client.on('data', (chunk: Buffer) => setTimeout(() => upstream.destroyed || upstream.write(chunk), delayMs));
+    } else client.pipe(upstream);
     upstream.pipe(client);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -38,6 +45,9 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     dropAll: () => open.forEach((socket) => socket.destroy()),
     setDown: (value) => {
       down = value;
+    },
+    setUpstreamDelay: (ms) => {
+      upstreamDelayMs = ms;
     },
     close: () =>
       new Promise<void>((resolve) => {
