@@ -23,10 +23,10 @@ export interface GatewaySocketData {
   connectionId: string;
   userId?: string;
   /**
-   * Rooms this socket holds a fan-out subscription for, each with the seq its last join was
-   * answered at; undefined while its first join is under way.
+   * Rooms this socket holds a fan-out subscription for, from the start of its first join. The
+   * values carry nothing: a Map, so that the one room most sockets are in stays a CompactMap.
    */
-  rooms: Map<string, number | undefined>;
+  rooms: Map<string, true>;
   tokenExpiresAt?: number;
   /** When the token was last verified (connect or refresh), epoch ms. */
   authenticatedAt: number;
@@ -85,7 +85,7 @@ export class RoomJoinService {
     const stopCollecting = this.fanout.collect(roomName, (envelope) => held.push(envelope));
     // Held from here on: what the room publishes while the starting point is read.
     if (wasJoined) socket.leave(roomName);
-    else socket.data.rooms.set(roomName, undefined);
+    else socket.data.rooms.set(roomName, true);
     try {
       await (wasJoined ? this.fanout.whenReady(roomName) : this.fanout.acquire(roomName));
       const start = await this.startingPoint(roomName, resumeSeq, shareable);
@@ -99,7 +99,6 @@ export class RoomJoinService {
       sendInOrder(socket, start.seq, [...start.replay, ...held]);
       // A reply with a snapshot, or a replay, can leave a queue as large as any update does.
       this.fanout.backlog.note(socket);
-      socket.data.rooms.set(roomName, start.seq);
       this.fanout.caughtUpTo(socket, roomName);
     } catch (error) {
       if (!wasJoined) this.forget(socket, roomName);
