@@ -1,37 +1,8 @@
 import { DEXEventType, type JoinRoomAck, type TradeNotificationMessage } from '@moonx-farm/events';
 import { DEVELOPMENT_JWT_SECRET, ROOM_STORE, issueHmacToken, type RoomStore } from '@moonx-farm/server-core';
 import { connectTestSocket, waitFor, type TestSocket } from '@moonx-farm/test-env';
+import { holdNextRead } from './testing/held-store-read';
 import { inProcessStandaloneFor } from './testing/in-process-standalone';
-
-type HeldRead = 'readSince' | 'currentSeq';
-
-/**
- * The next `method` call of the store for `room` is made at once and answered as the store was
- * then, but only once released; `restore` puts the store's own method back.
- */
-function holdNextRead(store: RoomStore, method: HeldRead, room: string) {
-  let sent = false;
-  let release: () => void = () => undefined;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  const reads = store as unknown as Record<HeldRead, (...args: unknown[]) => Promise<unknown>>;
-  const original = reads[method];
-  reads[method] = async (...args: unknown[]) => {
-    const answer = await original.apply(store, args);
-    if (!sent && args[0] === room) {
-      sent = true;
-      await released;
-    }
-    return answer;
-  };
-  return {
-    sent: () => sent,
-    release: () => release(),
-    restore: () => {
-      release();
-      reads[method] = original;
-    },
-  };
-}
 
 /*
  * A trader's private rooms are joined on connect; a client that comes back from another
