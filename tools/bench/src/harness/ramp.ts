@@ -112,7 +112,7 @@ export function describeStep(kind: string, step: StepResult): string {
     `${kind.padEnd(8)} ${fmtRate(step.publishedRate)} upd/s → ${fmt(step.deliveredPerSec)} msg/s (${step.cpuUsPerMessage[kind]} µs CPU/msg, ${step.deliveriesPerFrame} msg/frame): ` +
     `p50 ${latency.p50Ms} p99 ${latency.p99Ms} p99.9 ${latency.p999Ms} max ${latency.maxMs} ms, ` +
     `lost ${step.lost}${step.gaps ? ` gaps ${step.gaps}` : ''}${step.snapshots ? ` resyncs ${step.snapshots}` : ''}${step.disconnects ? ` disconnects ${step.disconnects}` : ''}${step.skippedBySource ? ` feed-skipped ${step.skippedBySource}` : ''}; ` +
-    `cpu ${cpu} others ${step.cpu.others}%${step.cutShort ? `; cut short: ${step.cutShort}` : ''}`
+    `cpu ${cpu} others ${step.cpu.others}%${step.cpu.steal ? ` (steal ${step.cpu.steal}%)` : ''}${step.cutShort ? `; cut short: ${step.cutShort}` : ''}`
   );
 }
 
@@ -131,7 +131,8 @@ export function saturationOf(step: StepResult, kind: string, cores = 2, serverPi
   if (server >= 90) return `${kind} CPU saturated (${server}%)`;
   if (generator >= 90) return `generator CPU saturated (${generator}%): a lower bound of the ${kind}'s capacity`;
   if (step.cpu.machine >= cores * 100 * 0.9) {
-    return `machine saturated (${step.cpu.machine}% of ${cores * 100}%, other work ${step.cpu.others}%): not the ${kind}'s limit`;
+    const steal = step.cpu.steal ? `, of which the host took ${step.cpu.steal}% (steal)` : '';
+    return `machine saturated (${step.cpu.machine}% of ${cores * 100}%, other work ${step.cpu.others}%${steal}): not the ${kind}'s limit`;
   }
   // A pinned server has a core to itself; the generator shares the others with the feed, Redis
   // and the runner, so those cores can be full while no one process looks busy.

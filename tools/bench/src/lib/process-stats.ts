@@ -33,11 +33,24 @@ export function rssBytesOf(pid: number): number {
   }
 }
 
-/** Busy CPU seconds of the whole machine (all cores) since boot. */
-export function machineBusySeconds(): number {
+/**
+ * CPU seconds of the whole machine (all cores) since boot: busy, and of that the time the
+ * hypervisor gave this virtual machine's cores to someone else (steal).
+ */
+export function machineCpuSeconds(): { busy: number; steal: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
   const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
-  return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS;
+  return { busy: (user + nice + system + irq + softirq + steal) / CLOCK_TICKS, steal: steal / CLOCK_TICKS };
+}
+
+/** The host's steal since this call, as % of one core, when read: how much a shared host took from a run. */
+export function stealSince(): () => number {
+  const startedAt = performance.now();
+  const start = machineCpuSeconds().steal;
+  return () => {
+    const seconds = (performance.now() - startedAt) / 1000;
+    return seconds > 0 ? Math.round(((machineCpuSeconds().steal - start) / seconds) * 1000) / 10 : 0;
+  };
 }
 
 export interface CpuWindow {
@@ -45,22 +58,27 @@ export interface CpuWindow {
   perProcess: Record<string, number>;
   /** Whole machine, % of one core (200 = both of two cores busy). */
   machine: number;
-  /** Machine minus our processes: other work sharing the machine, % of one core. */
+  /** Machine minus our processes: other work sharing the machine, % of one core (steal included). */
   others: number;
+  /**
+   * Of `others`, what the host took (steal): a virtual machine on a busy host loses its cores
+   * for a while, and every process's latency grows with it whatever the code does.
+   */
+  steal: number;
   seconds: number;
 }
 
 /** Measures CPU of named processes between start() and stop(). */
 export class CpuMeter {
   private startedAt = 0;
-  private startMachine = 0;
+  private startMachine = { busy: 0, steal: 0 };
   private readonly startCpu = new Map<string, number>();
 
   constructor(private readonly pids: () => Record<string, number>) {}
 
   start(): void {
     this.startedAt = performance.now();
-    this.startMachine = machineBusySeconds();
+    this.startMachine = machineCpuSeconds();
     this.startCpu.clear();
     for (const [name, pid] of Object.entries(this.pids())) this.startCpu.set(name, cpuSecondsOf(pid));
   }
@@ -75,8 +93,10 @@ export class CpuMeter {
       perProcess[name] = percent(used);
       if (Number.isFinite(used)) ours += used;
     }
-    const machine = machineBusySeconds() - this.startMachine;
-    return { perProcess, machine: percent(machine), others: percent(Math.max(0, machine - ours)), seconds };
+    const now = machineCpuSeconds();
+    const machine = now.busy - this.startMachine.busy;
+    const steal = now.steal - this.startMachine.steal;
+    return { perProcess, machine: percent(machine), others: percent(Math.max(0, machine - ours)), steal: percent(steal), seconds };
   }
 }
 
