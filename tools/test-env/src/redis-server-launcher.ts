@@ -20,6 +20,12 @@ export interface RedisServerHandle {
   stop(): Promise<void>;
   /** Stops and starts it again on the same port; data is not kept. */
   restart(): Promise<void>;
+  /**
+   * SIGSTOP: a hung Redis. Its connections stay open and nothing is answered, which no client
+   * notices on its own (a dead one would close them). `thaw` lets it go on.
+   */
+  freeze(): void;
+  thaw(): void;
 }
 
 const PORT_ATTEMPTS = 5;
@@ -40,6 +46,11 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const port = started.port;
   let server = started.process;
   let stopped = false;
+  let frozen = false;
+  const signal = (name: 'SIGSTOP' | 'SIGCONT') => {
+    process.kill(server.pid, name);
+    frozen = name === 'SIGSTOP';
+  };
 
   return {
     host: LOCALHOST,
@@ -47,10 +58,13 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     url: `redis://${LOCALHOST}:${port}`,
     async stop() {
       stopped = true;
+      // A stopped process would hold SIGTERM until the kill timeout.
+      if (frozen) signal('SIGCONT');
       await server.stop();
     },
     async restart() {
       if (stopped) throw new Error('redis-server was stopped; start a new one instead');
+      if (frozen) signal('SIGCONT');
       await server.stop();
       // The old listener is closed once the process has exited; a short retry covers the
       // rare case where a client connection's teardown still races the rebind.
@@ -64,6 +78,8 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
         }
       }
     },
+    freeze: () => signal('SIGSTOP'),
+    thaw: () => signal('SIGCONT'),
   };
 }
 

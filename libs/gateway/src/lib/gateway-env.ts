@@ -22,6 +22,7 @@ export const gatewayEnvShape = {
   ALLOW_ANONYMOUS: optionalBoolVar(),
   MAX_ROOMS_PER_SOCKET: intVar(50, 4, 10000),
   MAX_RESUME_EVENTS: intVar(1000, 1, 100000),
+  JOIN_TIMEOUT_MS: intVar(5000, 100, 60000),
   MAX_CONNECTIONS: intVar(10000, 1, 10_000_000),
   MAX_CONNECTIONS_PER_IP: intVar(100, 1, 10_000_000),
   /** How many proxies in front of the gateway write X-Forwarded-For: false (none), true (one) or a count. */
@@ -57,6 +58,7 @@ export function gatewayOptionsFrom(env: GatewayEnv & { NODE_ENV: string }, versi
     allowAnonymous: env.ALLOW_ANONYMOUS ?? env.NODE_ENV !== 'production',
     maxRoomsPerSocket: env.MAX_ROOMS_PER_SOCKET,
     maxResumeEvents: env.MAX_RESUME_EVENTS,
+    joinTimeoutMs: env.JOIN_TIMEOUT_MS,
     maxConnections: env.MAX_CONNECTIONS,
     maxConnectionsPerIp: env.MAX_CONNECTIONS_PER_IP,
     trustedProxies: env.TRUST_PROXY,

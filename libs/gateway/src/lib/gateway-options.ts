@@ -5,6 +5,8 @@ export interface GatewayOptions {
   maxRoomsPerSocket: number;
   /** Most missed events replayed on a resume; beyond that the client gets a fresh snapshot. */
   maxResumeEvents: number;
+  /** A join not answered within this many ms (its store or feed hung) is answered INTERNAL_ERROR. */
+  joinTimeoutMs: number;
   /** Open sockets per replica; beyond it connects are refused with SERVER_BUSY. */
   maxConnections: number;
   /** Open sockets per client IP on this replica. */

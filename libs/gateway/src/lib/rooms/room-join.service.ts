@@ -16,6 +16,7 @@ import { parseEnvelope } from './room-envelope.parser';
 import { RoomAuthorizer } from './room-authorizer';
 import { RoomFanoutService } from './room-fanout.service';
 import { JoinQueue } from './join-queue';
+import { JoinDeadline, JoinTimeoutError } from './join-deadline';
 import { SharedStartReader } from './shared-start.reader';
 import { SymbolDirectory } from './symbol-directory';
 
@@ -61,11 +62,28 @@ export class RoomJoinService {
     if (!parsed.ok) return reply(failure(ErrorCode.INVALID_ROOM, parsed.reason));
     const refusal = this.authorizer.authorize({ userId: socket.data.userId }, parsed.room);
     if (refusal) return reply({ ok: false, error: refusal });
-    if ('symbol' in parsed.room && !(await this.symbols.isKnown(parsed.room.symbol))) {
-      return reply(failure(ErrorCode.UNKNOWN_SYMBOL, `"${parsed.room.symbol}" is not a listed symbol`));
+    // One answer per join: the deadline's, or the join's own, whichever comes first.
+    let answered = false;
+    const answer = (ack: Ack<JoinRoomResult>) => {
+      if (answered) return;
+      answered = true;
+      reply(ack);
+    };
+    const deadline = new JoinDeadline(this.options.joinTimeoutMs, `joining "${roomName}"`, (error) =>
+      answer(failure(ErrorCode.INTERNAL_ERROR, `could not join "${roomName}": ${error.message}`)),
+    );
+    try {
+      if ('symbol' in parsed.room && !(await deadline.within(this.symbols.isKnown(parsed.room.symbol)))) {
+        return answer(failure(ErrorCode.UNKNOWN_SYMBOL, `"${parsed.room.symbol}" is not a listed symbol`));
+      }
+      const shareable = parsed.room.visibility === 'public';
+      await this.queue.run(socket, roomName, () => this.enter(socket, roomName, resumeSeq, shareable, deadline, answer));
+    } catch (error) {
+      // The symbol check timed out (answered already) or failed.
+      if (!(error instanceof JoinTimeoutError)) answer(failure(ErrorCode.INTERNAL_ERROR, `could not join "${roomName}": ${(error as Error).message}`));
+    } finally {
+      deadline.clear();
     }
-    const shareable = parsed.room.visibility === 'public';
-    return this.queue.run(socket, roomName, () => this.enter(socket, roomName, resumeSeq, shareable, reply));
   }
 
   /**
@@ -74,8 +92,16 @@ export class RoomJoinService {
    * every event after its seq, in order, even those the socket had already been sent live
    * before the ack. That is the one promise a client needs: after the ack, `seq` + 1, + 2, …
    */
-  private async enter(socket: GatewaySocket, roomName: string, resumeSeq: number | undefined, shareable: boolean, reply: (ack: Ack<JoinRoomResult>) => void): Promise<void> {
-    if (!socket.connected) return;
+  private async enter(
+    socket: GatewaySocket,
+    roomName: string,
+    resumeSeq: number | undefined,
+    shareable: boolean,
+    deadline: JoinDeadline,
+    reply: (ack: Ack<JoinRoomResult>) => void,
+  ): Promise<void> {
+    // Answered while it waited for its turn (the join before it hung): nothing more to do.
+    if (!socket.connected || deadline.expired) return;
     const wasJoined = socket.data.rooms.has(roomName);
     if (!wasJoined && socket.data.rooms.size >= this.options.maxRoomsPerSocket) {
       return reply(failure(ErrorCode.TOO_MANY_ROOMS, `a connection may be in at most ${this.options.maxRoomsPerSocket} rooms`));
@@ -87,8 +113,8 @@ export class RoomJoinService {
     if (wasJoined) socket.leave(roomName);
     else socket.data.rooms.set(roomName, true);
     try {
-      await (wasJoined ? this.fanout.whenReady(roomName) : this.fanout.acquire(roomName));
-      const start = await this.startingPoint(roomName, resumeSeq, shareable);
+      await deadline.within(wasJoined ? this.fanout.whenReady(roomName) : this.fanout.acquire(roomName));
+      const start = await deadline.within(this.startingPoint(roomName, resumeSeq, shareable));
       if (!socket.connected) return;
       // Left while the join was under way: the leave was answered, and the socket stays out.
       if (!socket.data.rooms.has(roomName)) return reply(failure(ErrorCode.NOT_JOINED, `left "${roomName}" before the join was answered`));
