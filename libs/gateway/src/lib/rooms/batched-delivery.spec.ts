@@ -55,8 +55,16 @@ describe('BatchedDelivery', () => {
     body: JSON.stringify(['trade_notification', { seq, room }]),
     timestamp: Date.now(),
   });
+  /** A budget pinned at `framesPerSec` that counts the passes it held back. */
+  const fixedBudget = (framesPerSec: number) => ({
+    framesPerSec,
+    heldBack: 0,
+    noteHeldBack() {
+      this.heldBack++;
+    },
+  });
   const delivery = (pacing: Partial<BatchPacing> = {}, onWritten?: (item: BatchItem, writtenAt: number) => void) => {
-    const batched = new BatchedDelivery({ windowMs: 0, budget: { framesPerSec: 100_000 }, backlog: new BacklogWatch(), ...pacing }, onWritten);
+    const batched = new BatchedDelivery({ windowMs: 0, budget: fixedBudget(100_000), backlog: new BacklogWatch(), ...pacing }, onWritten);
     batched.attach(io);
     return batched;
   };
@@ -172,7 +180,7 @@ describe('BatchedDelivery', () => {
   it('gives an update that arrives during a pass to the sockets the pass has not written yet', async () => {
     const clients = await Promise.all(Array.from({ length: 40 }, () => connect(['price:A'])));
     // 1,000 frames a second: a pass of 40 frames is followed by the next one 40 ms after it started.
-    const batched = delivery({ budget: { framesPerSec: 1000 } });
+    const batched = delivery({ budget: fixedBudget(1000) });
     batched.add('price:A', price('price:A', 1));
     await until(() => clients.every((client) => client.received.length === 1));
     // Held back by the budget, the next pass spreads its writes (32 at a time) over its 40 ms.
@@ -188,7 +196,8 @@ describe('BatchedDelivery', () => {
   it('stays within its frame budget: under load updates gather into fewer, larger frames', async () => {
     const client = await connect(['price:A']);
     // 20 frames a second at most: after one frame, the next may start 50 ms later.
-    const batched = delivery({ budget: { framesPerSec: 20 } });
+    const budget = fixedBudget(20);
+    const batched = delivery({ budget });
     const started = Date.now();
     for (let seq = 1; seq <= 60; seq++) {
       batched.add('price:A', price('price:A', seq));
@@ -202,6 +211,31 @@ describe('BatchedDelivery', () => {
     for (let index = 1; index < client.received.length; index++) {
       expect(client.received[index].at - client.received[index - 1].at).toBeGreaterThanOrEqual(40);
     }
+    // Each pass after the first was held back, and the budget was told so (it may grow).
+    expect(budget.heldBack).toBeGreaterThanOrEqual(client.received.length - 1);
+  });
+
+  it('does not tell the budget it binds when passes are not held back', async () => {
+    const client = await connect(['price:A']);
+    const budget = fixedBudget(100_000);
+    const batched = delivery({ budget });
+    for (let seq = 1; seq <= 5; seq++) {
+      batched.add('price:A', price('price:A', seq));
+      await until(() => client.received.length === seq);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(budget.heldBack).toBe(0);
+  });
+
+  it('does not tell the budget it binds when the window is what holds a pass back', async () => {
+    const client = await connect(['price:A']);
+    const budget = fixedBudget(100_000);
+    const batched = delivery({ budget, windowMs: 30 });
+    batched.add('price:A', price('price:A', 1));
+    await until(() => client.received.length === 1);
+    batched.add('price:A', price('price:A', 2));
+    await until(() => seqsOf(client.received, 'price:A').length === 2);
+    expect(budget.heldBack).toBe(0);
   });
 
   it('reports each update once every member has had it, with the middle of its writes', async () => {

@@ -10,7 +10,7 @@ export interface BatchPacing {
   /** At least this long between the starts of two passes (0: as soon as the budget allows). */
   windowMs: number;
   /** Frames the replica may write per second now (frame-budget.ts); above it, updates pack into fewer, larger frames. */
-  budget: { readonly framesPerSec: number };
+  budget: { readonly framesPerSec: number; noteHeldBack(): void };
   /** Where a socket left with, or found with, bytes queued is noted for the slow-socket monitor. */
   backlog: BacklogWatch;
 }
@@ -93,6 +93,8 @@ export class BatchedDelivery {
   private scheduled = false;
   private nextPassAt = 0;
   private heldBack = false;
+  /** The last pass's wait came from the frame budget, not from the window. */
+  private budgetHolds = false;
   /** Frames built since the last update arrived, by what they hold (see frameFor). */
   private frames = new Map<string, Buffer>();
   private framesOfIndex = 0;
@@ -199,7 +201,9 @@ export class BatchedDelivery {
   private endPass(pass: Pass): void {
     this.pass = undefined;
     this.trim(pass.startIndex);
-    this.nextPassAt = pass.startedAt + Math.max(this.pacing.windowMs, (pass.written / this.pacing.budget.framesPerSec) * 1000);
+    const budgetMs = (pass.written / this.pacing.budget.framesPerSec) * 1000;
+    this.nextPassAt = pass.startedAt + Math.max(this.pacing.windowMs, budgetMs);
+    this.budgetHolds = budgetMs >= this.pacing.windowMs;
     // A paced pass with updates waiting at its end: still at capacity, the next one is paced too.
     if (this.dirtyRooms.size > 0) this.schedulePass(pass.paced);
   }
@@ -209,6 +213,7 @@ export class BatchedDelivery {
     this.scheduled = true;
     const wait = this.nextPassAt - performance.now();
     this.heldBack = atCapacity || wait >= 1;
+    if (this.heldBack && this.budgetHolds) this.pacing.budget.noteHeldBack();
     if (wait >= 1) setTimeout(() => this.startPass(), wait);
     else setImmediate(() => this.startPass());
   }

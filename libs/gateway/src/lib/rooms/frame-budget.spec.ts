@@ -9,32 +9,74 @@ describe('FrameBudget', () => {
 
   it('shrinks while the loop is busier than the target, never below the floor, and grows back when it is not', () => {
     const budget = new FrameBudget(settings);
-    budget.adjust(1);
+    budget.adjust(1, true);
     const afterOne = budget.framesPerSec;
     expect(afterOne).toBe(75_000);
-    for (let i = 0; i < 50; i++) budget.adjust(1);
+    for (let i = 0; i < 50; i++) budget.adjust(1, true);
     expect(budget.framesPerSec).toBe(10_000);
-    budget.adjust(0.4);
+    budget.adjust(0.4, true);
     expect(budget.framesPerSec).toBe(12_500);
-    for (let i = 0; i < 50; i++) budget.adjust(0.1);
+    for (let i = 0; i < 50; i++) budget.adjust(0.1, true);
     expect(budget.framesPerSec).toBe(100_000);
+  });
+
+  it('grows only while it binds: a quiet loop keeps the budget the last busy period found', () => {
+    const budget = new FrameBudget(settings);
+    for (let i = 0; i < 4; i++) budget.adjust(1, true);
+    const found = budget.framesPerSec;
+    expect(found).toBeLessThan(40_000);
+    for (let i = 0; i < 20; i++) budget.adjust(0.01, false);
+    expect(budget.framesPerSec).toBe(found);
+    // Shrinking does not wait for the budget to bind: a busy loop is busy whatever keeps it so.
+    budget.adjust(1, false);
+    expect(budget.framesPerSec).toBeLessThan(found);
+    budget.adjust(0.4, true);
+    expect(budget.framesPerSec).toBeGreaterThan(found * 0.75);
   });
 
   it('reports each new value, and only new ones', () => {
     const seen: number[] = [];
     const budget = new FrameBudget(settings, (framesPerSec) => seen.push(framesPerSec));
-    budget.adjust(0.1);
-    budget.adjust(1);
-    budget.adjust(0.8);
+    budget.adjust(0.1, true);
+    budget.adjust(1, true);
+    budget.adjust(0.8, true);
     expect(seen).toEqual([100_000, 75_000]);
   });
 
   it('settles where the load meets the target', () => {
     const budget = new FrameBudget(settings);
     // A loop whose load is proportional to the frames it writes: 80 % at 60,000 frames/s.
-    for (let i = 0; i < 200; i++) budget.adjust((budget.framesPerSec / 60_000) * 0.8);
+    for (let i = 0; i < 200; i++) budget.adjust((budget.framesPerSec / 60_000) * 0.8, true);
     expect(budget.framesPerSec).toBeGreaterThan(57_000);
     expect(budget.framesPerSec).toBeLessThan(63_000);
+  });
+
+  it('grows after a busy period only when told it held delivery back', () => {
+    let active = 0;
+    let idle = 0;
+    const loop = (): LoopTime => ({ active, idle });
+    const budget = new FrameBudget(settings, undefined, loop);
+    jest.useFakeTimers();
+    try {
+      budget.start();
+      active += 100;
+      jest.advanceTimersByTime(100);
+      expect(budget.framesPerSec).toBe(75_000);
+      idle += 100;
+      jest.advanceTimersByTime(100);
+      expect(budget.framesPerSec).toBe(75_000);
+      budget.noteHeldBack();
+      idle += 100;
+      jest.advanceTimersByTime(100);
+      expect(budget.framesPerSec).toBe(93_750);
+      // Told once: the next quiet period does not grow it again.
+      idle += 100;
+      jest.advanceTimersByTime(100);
+      expect(budget.framesPerSec).toBe(93_750);
+    } finally {
+      budget.stop();
+      jest.useRealTimers();
+    }
   });
 
   it('follows the real event loop: a busy loop lowers the budget within a second', async () => {

@@ -28,11 +28,19 @@ const MAX_STEP = 0.25;
  * only followed a fixed figure would be wrong both ways: too low for a few hundred sockets with
  * frequent updates (updates wait for nothing), too high for thousands of sockets (the loop falls
  * behind and every socket waits). `minFramesPerSec` = `maxFramesPerSec` pins it.
+ *
+ * The budget grows only while it binds (delivery told it a pass was held back since the last
+ * adjustment). An idle loop says nothing about how many frames a burst could have: a budget that
+ * grew back to the ceiling in each quiet moment started every burst with more frames than the
+ * loop could write, and the burst's first few hundred milliseconds overloaded the loop (every
+ * socket waiting) until the budget came back down.
  */
 export class FrameBudget {
   private current: number;
   private last: LoopTime | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** A pass was held back by the budget since the last adjustment. */
+  private bound = false;
 
   constructor(
     private readonly settings: FrameBudgetSettings,
@@ -62,10 +70,19 @@ export class FrameBudget {
     this.timer = undefined;
   }
 
-  /** Moves the budget by the gap between the loop's load over the last period and the target. */
-  adjust(load: number): void {
+  /** Delivery held a pass back to keep within the budget: the budget binds, so it may grow. */
+  noteHeldBack(): void {
+    this.bound = true;
+  }
+
+  /**
+   * Moves the budget by the gap between the loop's load over the last period and the target:
+   * down whenever the loop is busier than the target, up only when the budget held delivery back.
+   */
+  adjust(load: number, bound: boolean): void {
     const { minFramesPerSec, maxFramesPerSec, targetLoad } = this.settings;
     const step = Math.min(MAX_STEP, Math.max(-MAX_STEP, (targetLoad - load) / targetLoad));
+    if (step > 0 && !bound) return;
     const next = Math.round(Math.min(maxFramesPerSec, Math.max(minFramesPerSec, this.current * (1 + step))));
     if (next === this.current) return;
     this.current = next;
@@ -79,6 +96,8 @@ export class FrameBudget {
     if (!since) return;
     const active = now.active - since.active;
     const idle = now.idle - since.idle;
-    if (active + idle > 0) this.adjust(active / (active + idle));
+    const bound = this.bound;
+    this.bound = false;
+    if (active + idle > 0) this.adjust(active / (active + idle), bound);
   }
 }
