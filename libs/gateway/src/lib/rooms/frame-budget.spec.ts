@@ -59,20 +59,19 @@ describe('FrameBudget', () => {
     jest.useFakeTimers();
     try {
       budget.start();
-      active += 100;
-      jest.advanceTimersByTime(100);
-      expect(budget.framesPerSec).toBe(75_000);
-      idle += 100;
-      jest.advanceTimersByTime(100);
-      expect(budget.framesPerSec).toBe(75_000);
+      /** One adjustment period of 100 ms, `busy` of it active: the budget after it. */
+      const period = (busy: number) => {
+        active += busy;
+        idle += 100 - busy;
+        jest.advanceTimersByTime(100);
+        return budget.framesPerSec;
+      };
+      expect(period(100)).toBe(75_000);
+      expect(period(0)).toBe(75_000);
       budget.noteHeldBack();
-      idle += 100;
-      jest.advanceTimersByTime(100);
-      expect(budget.framesPerSec).toBe(93_750);
+      expect(period(0)).toBe(93_750);
       // Told once: the next quiet period does not grow it again.
-      idle += 100;
-      jest.advanceTimersByTime(100);
-      expect(budget.framesPerSec).toBe(93_750);
+      expect(period(0)).toBe(93_750);
     } finally {
       budget.stop();
       jest.useRealTimers();
