@@ -95,7 +95,11 @@ export class SocketGateway implements OnGatewayInit, OnGatewayConnection, OnGate
       (room) =>
         new Promise<void>((resolve) => {
           void this.joins.join(socket, room, undefined, (ack) => {
-            if (!ack.ok) this.logger.warn(`automatic join of ${room} failed: ${ack.error.message}`);
+            if (!ack.ok) {
+              this.logger.warn(`automatic join of ${room} failed: ${ack.error.message}`);
+              // Before `authenticated`, so a client that relies on the automatic joins knows to join this one itself.
+              socket.emit('error', { ...ack.error, message: `automatic join of ${room} failed, join it with join_room: ${ack.error.message}` });
+            }
             resolve();
           });
         }),
