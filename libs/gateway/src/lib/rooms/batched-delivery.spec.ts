@@ -208,8 +208,10 @@ describe('BatchedDelivery', () => {
     const elapsedSec = (Date.now() - started) / 1000;
     expect(client.received.length).toBeLessThanOrEqual(Math.ceil(elapsedSec * 20) + 1);
     expect(client.received[0].updates).toHaveLength(1);
+    // Written 50 ms apart; seen by the client at least 25 apart, since a late read on a busy
+    // machine brings one frame closer to the next (unpaced, they would be about 2 ms apart).
     for (let index = 1; index < client.received.length; index++) {
-      expect(client.received[index].at - client.received[index - 1].at).toBeGreaterThanOrEqual(40);
+      expect(client.received[index].at - client.received[index - 1].at).toBeGreaterThanOrEqual(25);
     }
     // Each pass after the first was held back, and the budget was told so (it may grow).
     expect(budget.heldBack).toBeGreaterThanOrEqual(client.received.length - 1);

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   ErrorCode,
   WEBSOCKET_EVENTS,
@@ -45,6 +45,7 @@ export type GatewaySocket = Socket<Record<string, never>, ServerToClientEvents, 
  */
 @Injectable()
 export class RoomJoinService {
+  private readonly logger = new Logger('Joins');
   /** Joins of a room in one turn share its snapshot read (see SharedStartReader for why that is safe). */
   private readonly freshStarts = new SharedStartReader((room) => this.readFreshStart(room));
   private readonly queue = new JoinQueue<GatewaySocket>();
@@ -80,7 +81,9 @@ export class RoomJoinService {
       await this.queue.run(socket, roomName, () => this.enter(socket, roomName, resumeSeq, shareable, deadline, answer));
     } catch (error) {
       // The symbol check timed out (answered already) or failed.
-      if (!(error instanceof JoinTimeoutError)) answer(failure(ErrorCode.INTERNAL_ERROR, `could not join "${roomName}": ${(error as Error).message}`));
+      if (error instanceof JoinTimeoutError) return;
+      this.logger.error(`symbol check of ${roomName} failed: ${(error as Error).message}`);
+      answer(failure(ErrorCode.INTERNAL_ERROR, `could not join "${roomName}": ${(error as Error).message}`));
     } finally {
       deadline.clear();
     }
