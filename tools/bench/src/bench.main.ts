@@ -6,7 +6,7 @@ import { LoadGeneratorHandle } from './generator/load-generator.handle';
 import type { BenchContext } from './harness/bench-context';
 import { parseBenchArgs, BENCH_USAGE } from './bench-args';
 import { pinProcess, planCores, raiseFileLimit } from './lib/core-pinning';
-import { machineInfo, stealSince } from './lib/process-stats';
+import { CpuMeter, machineInfo } from './lib/process-stats';
 import { describeWriteProbe, runWriteProbe } from './lib/write-probe';
 import { hotRoomScenario } from './scenarios/hot-room.scenario';
 import { idleConnectionsScenario } from './scenarios/idle-connections.scenario';
@@ -33,7 +33,9 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const fileLimit = raiseFileLimit(65536);
   const machine = machineInfo();
-  const runSteal = stealSince();
+  // Of no process: only the machine's figures (the host's steal) over the run and each scenario.
+  const runCpu = new CpuMeter(() => ({}));
+  runCpu.start();
   const cores = planCores(machine.nproc);
   const log = (line: string) => process.stdout.write(`${line}\n`);
   log(`bench: ${machine.nproc} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.loadAverage.join(' ')}`);
@@ -75,7 +77,8 @@ async function main(): Promise<void> {
     for (const scenario of SCENARIOS.filter((item) => args.scenarios.length === 0 || args.scenarios.includes(item.id))) {
       log(`\n[${scenario.id}] ${scenario.title}`);
       const started = Date.now();
-      const scenarioSteal = stealSince();
+      const scenarioCpu = new CpuMeter(() => ({}));
+      scenarioCpu.start();
       try {
         const outcome = await scenario.run(context);
         const file = path.join(outDir, `${scenario.id}-${scenario.name}.json`);
@@ -89,7 +92,7 @@ async function main(): Promise<void> {
           cores,
           scale: args.scale,
           durationSec: Math.round((Date.now() - started) / 1000),
-          hostStealPercent: scenarioSteal(),
+          hostStealPercent: scenarioCpu.stop().steal,
           ...outcome.data,
           summary: outcome.summary,
         };
@@ -108,7 +111,7 @@ async function main(): Promise<void> {
     await generator.stop();
     await redis.stop();
   }
-  const steal = runSteal();
+  const steal = runCpu.stop().steal;
   const stealWords = `the host took ${steal}% of one core from this machine over the run (steal)${steal >= 5 ? ': a shared, busy host; latencies and CPU shares of this run are worse than the code alone gives' : ''}`;
   writeFileSync(
     path.join(outDir, 'summary.md'),

@@ -43,16 +43,6 @@ export function machineCpuSeconds(): { busy: number; steal: number } {
   return { busy: (user + nice + system + irq + softirq + steal) / CLOCK_TICKS, steal: steal / CLOCK_TICKS };
 }
 
-/** The host's steal since this call, as % of one core, when read: how much a shared host took from a run. */
-export function stealSince(): () => number {
-  const startedAt = performance.now();
-  const start = machineCpuSeconds().steal;
-  return () => {
-    const seconds = (performance.now() - startedAt) / 1000;
-    return seconds > 0 ? Math.round(((machineCpuSeconds().steal - start) / seconds) * 1000) / 10 : 0;
-  };
-}
-
 export interface CpuWindow {
   /** Per named process, % of one core over the window. */
   perProcess: Record<string, number>;
