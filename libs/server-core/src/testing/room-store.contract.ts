@@ -127,6 +127,24 @@ export function describeRoomStoreContract(name: string, createHarness: () => Pro
       expect(await harness.store.readSince(uniqueRoom(), 0, 100)).toEqual({ complete: true, envelopes: [], lastSeq: 0 });
     });
 
+    it('syncs: when sync resolves, every message published before it has reached the listener', async () => {
+      const room = uniqueRoom();
+      const feed = await harness.createFeed();
+      const received = await collect(feed, room);
+      for (let round = 1; round <= 20; round++) {
+        // The append is answered on the store's connection; its message comes on the feed's own.
+        await harness.store.append(request(room, `s${round}`, String(round)));
+        await feed.sync(room);
+        expect(received).toHaveLength(round);
+      }
+      // Still one subscription: a single unsubscribe ends delivery.
+      await feed.unsubscribe(room);
+      await harness.store.append(request(room, 'after', '1'));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(received).toHaveLength(20);
+      await feed.close();
+    });
+
     it('delivers a room only to feeds subscribed to it, until they unsubscribe', async () => {
       const room = uniqueRoom();
       const other = uniqueRoom();

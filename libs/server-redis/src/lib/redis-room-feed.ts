@@ -31,6 +31,15 @@ export class RedisRoomFeed implements RoomFeed {
     await this.subscriber.sunsubscribe(roomChannel(room, this.keyPrefix));
   }
 
+  /**
+   * SSUBSCRIBE again: Redis answers it on the connection (on a Cluster, the shard's) that
+   * carries the room's messages, after every message published before it. Subscribing to a
+   * channel already subscribed changes nothing else.
+   */
+  async sync(room: string): Promise<void> {
+    await this.subscriber.ssubscribe(roomChannel(room, this.keyPrefix));
+  }
+
   setListener(listener: RoomFeedListener): void {
     this.listener = listener;
   }

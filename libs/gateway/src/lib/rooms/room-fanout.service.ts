@@ -86,6 +86,11 @@ export class RoomFanoutService implements OnModuleDestroy {
     await this.subscriptions.get(room)?.ready;
   }
 
+  /** Resolves once every message the room published before the call has been dispatched (RoomFeed.sync). */
+  sync(room: string): Promise<void> {
+    return this.feed.sync(room);
+  }
+
   release(room: string): void {
     const subscription = this.subscriptions.get(room);
     if (!subscription) return;

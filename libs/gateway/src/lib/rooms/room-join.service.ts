@@ -42,6 +42,9 @@ export type GatewaySocket = Socket<Record<string, never>, ServerToClientEvents, 
  * Joining and leaving rooms. A join subscribes the replica first, then reads the snapshot
  * (or the history, on resume), so that no event falls between the two; events that arrive
  * meanwhile are held and sent after the ack, skipping what the snapshot already covers.
+ * Before the ack it waits for the feed to catch up with the read (RoomFeed.sync): the live
+ * messages of events the read holds come on another connection, and one processed after
+ * the socket is back in the room would reach it a second time.
  */
 @Injectable()
 export class RoomJoinService {
@@ -165,6 +168,7 @@ export class RoomJoinService {
       const history = await this.store.readSince(room, resumeSeq, this.options.maxResumeEvents);
       const reachesLatest = history.complete && resumeSeq + history.envelopes.length >= history.lastSeq;
       if (history.complete && reachesLatest) {
+        await this.fanout.sync(room);
         const replay = history.envelopes.map(parseEnvelope).filter((item): item is ParsedEnvelope => item !== undefined);
         return { seq: resumeSeq, replay, extra: { resumed: true, replayed: replay.length } };
       }
@@ -185,10 +189,11 @@ export class RoomJoinService {
 
   private async readFreshStart(room: string): Promise<FreshStart> {
     const snapshot = await this.store.snapshot(room);
-    if (snapshot) {
-      return { seq: snapshot.seq, replay: [], extra: { snapshot: JSON.parse(snapshot.message) as DeliveredMessage } };
-    }
-    return { seq: await this.store.currentSeq(room), replay: [], extra: {} };
+    const start: FreshStart = snapshot
+      ? { seq: snapshot.seq, replay: [], extra: { snapshot: JSON.parse(snapshot.message) as DeliveredMessage } }
+      : { seq: await this.store.currentSeq(room), replay: [], extra: {} };
+    await this.fanout.sync(room);
+    return start;
   }
 }
 

@@ -32,6 +32,11 @@ export class InMemoryRoomFeed implements RoomFeed {
     this.rooms.delete(room);
   }
 
+  /** Deliveries are microtasks queued at publish: one queued now runs after all of them. */
+  async sync(): Promise<void> {
+    await new Promise<void>((resolve) => queueMicrotask(resolve));
+  }
+
   setListener(listener: RoomFeedListener): void {
     this.listener = listener;
   }

@@ -9,6 +9,13 @@ export interface RoomFeed {
   /** Resolves once messages published after this call are certain to arrive. */
   subscribe(room: string): Promise<void>;
   unsubscribe(room: string): Promise<void>;
+  /**
+   * Resolves once every message published to `room` before this call has been handed to the
+   * listener. A join reads the room's history on another connection than the one its live
+   * messages come on: the read can come back before the live messages of events it holds,
+   * and those must not then reach the joined socket a second time. Only for a subscribed room.
+   */
+  sync(room: string): Promise<void>;
   /** One listener per feed: the gateway's dispatcher. */
   setListener(listener: RoomFeedListener): void;
   close(): Promise<void>;

@@ -1,0 +1,89 @@
+import { DEXEventType, type JoinRoomAck, type PriceUpdateMessage, type TradeNotificationMessage } from '@moonx-farm/events';
+import { DEVELOPMENT_JWT_SECRET, ROOM_FEED, ROOM_STORE, issueHmacToken, type InMemoryRoomFeed, type RoomStore } from '@moonx-farm/server-core';
+import { connectTestSocket, waitFor, type TestSocket } from '@moonx-farm/test-env';
+import { lagFeed } from './testing/lagging-feed';
+import { inProcessStandaloneFor } from './testing/in-process-standalone';
+
+/*
+ * A join reads the room from the store on one connection; the room's live messages reach the
+ * replica on another, which can be behind. An event the read already holds, whose live
+ * message comes in after the read, must not reach the socket a second time after the ack:
+ * after the ack come seq + 1, + 2, … once each. The feed here lags the store by LAG_MS.
+ */
+const LAG_MS = 300;
+
+describe.each([
+  ['plain delivery', {}],
+  ['batched delivery', { batch: true }],
+])('a join while the feed is behind the store (%s)', (_, auth) => {
+  const { app, sockets } = inProcessStandaloneFor({ KNOWN_SYMBOLS: 'BTC-USDC' });
+  let users = 0;
+  const until = (check: () => boolean | Promise<boolean>, what: string) => waitFor(check, 5000, what, 5);
+  const settle = () => new Promise((resolve) => setTimeout(resolve, LAG_MS + 100));
+
+  const stored = async (room: string, seq: number) => {
+    const store = app().app.get<RoomStore>(ROOM_STORE);
+    await until(async () => (await store.currentSeq(room)) === seq, `seq ${seq} of ${room} in the store`);
+  };
+  const lagging = (room: string) => lagFeed(app().app.get<InMemoryRoomFeed>(ROOM_FEED), room, LAG_MS);
+
+  it('resumes without sending a fill twice whose live message came after the read', async () => {
+    const standalone = app();
+    const userId = `lagging-${Object.keys(auth).length}-${++users}`;
+    const room = `user:${userId}`;
+    const fill = (n: number) =>
+      standalone.publisher.publish({ type: DEXEventType.TRADE_NOTIFICATION, symbol: 'ETH-USDC', userId, timestamp: Date.now(), data: { price: 2500 + n, amount: 1, side: 'buy' } });
+    for (let n = 1; n <= 3; n++) await fill(n);
+    await stored(room, 3);
+    const socket: TestSocket = await connectTestSocket(standalone.url, { token: await issueHmacToken({ secret: DEVELOPMENT_JWT_SECRET }, userId), auth, unpackBatches: true });
+    sockets.push(socket);
+    await socket.next('authenticated');
+
+    const lag = lagging(room);
+    try {
+      await fill(4);
+      await stored(room, 4);
+      // Fill 4 is in the store, and its live message still on its way.
+      expect(lag.inFlight()).toBe(1);
+      expect(await socket.request<JoinRoomAck>('join_room', { room, resume: { seq: 1 } })).toMatchObject({ ok: true, seq: 1, resumed: true, replayed: 3 });
+      await settle();
+    } finally {
+      lag.restore();
+    }
+    await fill(5);
+    const fills = () => socket.allAfterAck<TradeNotificationMessage>('trade_notification', 'join_room').map((message) => message.seq);
+    await until(() => fills().includes(5), 'fill 5');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fills()).toEqual([2, 3, 4, 5]);
+  });
+
+  it('joins without sending again the price its snapshot holds', async () => {
+    const standalone = app();
+    const room = 'price:BTC-USDC';
+    const price = (n: number) => standalone.publisher.publish({ type: DEXEventType.PRICE_UPDATE, symbol: 'BTC-USDC', timestamp: Date.now(), data: { price: `${n}` } });
+    // Another socket keeps the replica subscribed to the room, as it is in production.
+    const watcher = await connectTestSocket(standalone.url, { auth, unpackBatches: true });
+    const socket = await connectTestSocket(standalone.url, { auth, unpackBatches: true });
+    sockets.push(watcher, socket);
+    expect(await watcher.request<JoinRoomAck>('join_room', { room })).toMatchObject({ ok: true });
+    const first = (await app().app.get<RoomStore>(ROOM_STORE).currentSeq(room)) + 1;
+
+    const lag = lagging(room);
+    let ack: JoinRoomAck;
+    try {
+      await price(first);
+      await stored(room, first);
+      expect(lag.inFlight()).toBe(1);
+      ack = await socket.request<JoinRoomAck>('join_room', { room });
+      expect(ack).toMatchObject({ ok: true, seq: first, snapshot: { seq: first } });
+      await settle();
+    } finally {
+      lag.restore();
+    }
+    await price(first + 1);
+    const prices = () => socket.allAfterAck<PriceUpdateMessage>('price_update', 'join_room').map((message) => message.seq);
+    await until(() => prices().includes(first + 1), 'the next price');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(prices()).toEqual([first + 1]);
+  });
+});
