@@ -219,6 +219,21 @@ describe('BatchedDelivery', () => {
     expect(budget.heldBack).toBeGreaterThanOrEqual(client.received.length - 1);
   });
 
+  it('tells the budget it binds each time a paced pass waits for it between writes', async () => {
+    const clients = await Promise.all(Array.from({ length: 100 }, () => connect(['price:A'])));
+    // 100 frames a second: the held-back pass writes 32 sockets, waits 320 ms, and so on.
+    const budget = fixedBudget(100);
+    const batched = delivery({ budget });
+    batched.add('price:A', price('price:A', 1));
+    await until(() => clients.every((client) => client.received.length === 1));
+    expect(budget.heldBack).toBe(0);
+    batched.add('price:A', price('price:A', 2));
+    await until(() => clients.every((client) => client.received.length === 2));
+    // Once when the pass was held back, then at each of its three waits: a pass that spreads
+    // its writes over seconds binds all that time, not only at its start.
+    expect(budget.heldBack).toBe(4);
+  });
+
   it('does not tell the budget it binds when passes are not held back', async () => {
     const client = await connect(['price:A']);
     const budget = fixedBudget(100_000);

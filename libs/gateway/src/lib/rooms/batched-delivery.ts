@@ -192,7 +192,11 @@ export class BatchedDelivery {
       pass.now = Date.now();
       const now = performance.now();
       const due = pass.startedAt + (pass.written / this.pacing.budget.framesPerSec) * 1000;
-      if (pass.paced && due - now >= 1) return void setTimeout(() => this.continuePass(), due - now);
+      if (pass.paced && due - now >= 1) {
+        // Waiting for the budget: it binds, and may grow (a long paced pass is one long hold).
+        this.pacing.budget.noteHeldBack();
+        return void setTimeout(() => this.continuePass(), due - now);
+      }
       if (now - sliceStart > SLICE_MS) return void setImmediate(() => this.continuePass());
     }
     this.endPass(pass);

@@ -29,8 +29,8 @@ const MAX_STEP = 0.25;
  * frequent updates (updates wait for nothing), too high for thousands of sockets (the loop falls
  * behind and every socket waits). `minFramesPerSec` = `maxFramesPerSec` pins it.
  *
- * The budget grows only while it binds (delivery told it a pass was held back since the last
- * adjustment). An idle loop says nothing about how many frames a burst could have: a budget that
+ * The budget grows only while it binds (delivery told it, since the last adjustment, that a pass
+ * was held back or that a paced pass waited for it between writes). An idle loop says nothing about how many frames a burst could have: a budget that
  * grew back to the ceiling in each quiet moment started every burst with more frames than the
  * loop could write, and the burst's first few hundred milliseconds overloaded the loop (every
  * socket waiting) until the budget came back down.
