@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { findWorkspaceRoot, startRedisServer } from '@moonx-farm/test-env';
 import { LoadGeneratorHandle } from './generator/load-generator.handle';
 import type { BenchContext } from './harness/bench-context';
+import { triedSettingsPrefix } from './harness/system-under-test';
 import { parseBenchArgs, BENCH_USAGE } from './bench-args';
 import { pinProcess, planCores, raiseFileLimit } from './lib/core-pinning';
 import { CpuMeter, machineInfo } from './lib/process-stats';
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
           scenario: scenario.id,
           name: scenario.name,
           title: scenario.title,
-          command: `npm run bench -- --scenario=${scenario.id}${args.scale !== 1 ? ` --scale=${args.scale}` : ''}${args.systems.length === 1 ? ` --systems=${args.systems[0]}` : ''}${scenario.id === 4 && args.idleSeconds !== 120 ? ` --idle-seconds=${args.idleSeconds}` : ''}`,
+          command: `${triedSettingsPrefix()}npm run bench -- --scenario=${scenario.id}${args.scale !== 1 ? ` --scale=${args.scale}` : ''}${args.systems.length === 1 ? ` --systems=${args.systems[0]}` : ''}${scenario.id === 4 && args.idleSeconds !== 120 ? ` --idle-seconds=${args.idleSeconds}` : ''}`,
           machine,
           writeProbe: writeProbe ?? null,
           cores,

@@ -30,9 +30,12 @@ export const BENCH_JWT_SECRET = 'bench-secret-with-at-least-32-characters!';
  * it costs nothing until a session attaches, and only scenario 4 asks for it.
  */
 function nodeOptionsEnv(context: LaunchContext, name: string, inspectorPort?: number): Record<string, string> {
+  // GATEWAY_NODE_OPTIONS from the runner's environment: Node and V8 options to try on the gateway alone.
+  const tried = name === 'gateway' ? (process.env['GATEWAY_NODE_OPTIONS'] ?? '').trim() : '';
   const options = [
     ...(context.profileDir ? [`--require ${path.join(__dirname, 'cpu-profile-preload.js')}`] : []),
     ...(inspectorPort ? [inspectNodeOption(inspectorPort)] : []),
+    ...(tried ? [tried] : []),
   ];
   return {
     ...(options.length ? { NODE_OPTIONS: options.join(' ') } : {}),
@@ -60,6 +63,17 @@ export const GATEWAY_BENCH_ENV = {
 
 /** Gateway settings a run may try other values of: they reach the gateway from the runner's environment. */
 const TUNABLE_SETTINGS = ['WEBSOCKET_ENGINE', 'V8_HEAP_GROWING_PERCENT', 'CONNECT_BURST_HEAP_GROWING_PERCENT', 'CONNECT_BURST_PER_SEC'];
+
+/**
+ * What the runner was started with that changes the gateway (settings and GATEWAY_NODE_OPTIONS),
+ * as a shell prefix for the command a result records; empty when nothing was tried.
+ */
+export function triedSettingsPrefix(): string {
+  const tried = { ...tunedSettingsFromRunner(), ...(process.env['GATEWAY_NODE_OPTIONS']?.trim() ? { GATEWAY_NODE_OPTIONS: process.env['GATEWAY_NODE_OPTIONS'].trim() } : {}) };
+  return Object.entries(tried)
+    .map(([name, value]) => `${name}=${/^[\w.,:=+-]*$/.test(value) ? value : `'${value}'`} `)
+    .join('');
+}
 
 /** The gateway's BATCH_* and other tunable settings the runner was started with (to try other pacing, engine or heap mode). */
 function tunedSettingsFromRunner(): Record<string, string> {
