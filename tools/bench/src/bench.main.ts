@@ -58,6 +58,15 @@ async function main(): Promise<void> {
   // caps scenarios 1, 2 and 5 on this machine, so figures from two machines compare through it.
   const writeProbe = args.writeProbe ? await runWriteProbe({ cores, sourceAddresses, log }) : undefined;
   if (writeProbe) log(`bench: ${describeWriteProbe(writeProbe)} (probe ${(writeProbe.durationMs / 1000).toFixed(1)} s)`);
+  // Measured again before each later scenario: on a virtual machine it drifts by a third within
+  // minutes, and a scenario's figures go with the write cost of its own minutes.
+  let probesRun = 0;
+  const probeBeforeScenario = async () => {
+    if (!args.writeProbe || probesRun++ === 0) return writeProbe;
+    const again = await runWriteProbe({ cores, sourceAddresses, log });
+    if (again) log(`  write probe again: ${describeWriteProbe(again)}`);
+    return again;
+  };
 
   const context: BenchContext = {
     machine,
@@ -77,6 +86,7 @@ async function main(): Promise<void> {
   try {
     for (const scenario of SCENARIOS.filter((item) => args.scenarios.length === 0 || args.scenarios.includes(item.id))) {
       log(`\n[${scenario.id}] ${scenario.title}`);
+      const scenarioProbe = await probeBeforeScenario();
       const started = Date.now();
       const scenarioCpu = new CpuMeter(() => ({}));
       scenarioCpu.start();
@@ -89,7 +99,7 @@ async function main(): Promise<void> {
           title: scenario.title,
           command: `${triedSettingsPrefix()}npm run bench -- --scenario=${scenario.id}${args.scale !== 1 ? ` --scale=${args.scale}` : ''}${args.systems.length === 1 ? ` --systems=${args.systems[0]}` : ''}${scenario.id === 4 && args.idleSeconds !== 120 ? ` --idle-seconds=${args.idleSeconds}` : ''}`,
           machine,
-          writeProbe: writeProbe ?? null,
+          writeProbe: scenarioProbe ?? null,
           cores,
           scale: args.scale,
           durationSec: Math.round((Date.now() - started) / 1000),
