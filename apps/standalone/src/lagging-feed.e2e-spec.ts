@@ -69,13 +69,11 @@ describe.each([
     const first = (await app().app.get<RoomStore>(ROOM_STORE).currentSeq(room)) + 1;
 
     const lag = lagging(room);
-    let ack: JoinRoomAck;
     try {
       await price(first);
       await stored(room, first);
       expect(lag.inFlight()).toBe(1);
-      ack = await socket.request<JoinRoomAck>('join_room', { room });
-      expect(ack).toMatchObject({ ok: true, seq: first, snapshot: { seq: first } });
+      expect(await socket.request<JoinRoomAck>('join_room', { room })).toMatchObject({ ok: true, seq: first, snapshot: { seq: first } });
       await settle();
     } finally {
       lag.restore();

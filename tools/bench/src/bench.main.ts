@@ -60,9 +60,7 @@ async function main(): Promise<void> {
   if (writeProbe) log(`bench: ${describeWriteProbe(writeProbe)} (probe ${(writeProbe.durationMs / 1000).toFixed(1)} s)`);
   // Measured again before each later scenario: on a virtual machine it drifts by a third within
   // minutes, and a scenario's figures go with the write cost of its own minutes.
-  let probesRun = 0;
-  const probeBeforeScenario = async () => {
-    if (!args.writeProbe || probesRun++ === 0) return writeProbe;
+  const probeAgain = async () => {
     const again = await runWriteProbe({ cores, sourceAddresses, log });
     if (again) log(`  write probe again: ${describeWriteProbe(again)}`);
     return again;
@@ -84,9 +82,9 @@ async function main(): Promise<void> {
   const markdown: string[] = [];
   let failed = false;
   try {
-    for (const scenario of SCENARIOS.filter((item) => args.scenarios.length === 0 || args.scenarios.includes(item.id))) {
+    for (const [index, scenario] of SCENARIOS.filter((item) => args.scenarios.length === 0 || args.scenarios.includes(item.id)).entries()) {
       log(`\n[${scenario.id}] ${scenario.title}`);
-      const scenarioProbe = await probeBeforeScenario();
+      const scenarioProbe = args.writeProbe && index > 0 ? await probeAgain() : writeProbe;
       const started = Date.now();
       const scenarioCpu = new CpuMeter(() => ({}));
       scenarioCpu.start();

@@ -30,8 +30,7 @@ export const BENCH_JWT_SECRET = 'bench-secret-with-at-least-32-characters!';
  * it costs nothing until a session attaches, and only scenario 4 asks for it.
  */
 function nodeOptionsEnv(context: LaunchContext, name: string, inspectorPort?: number): Record<string, string> {
-  // GATEWAY_NODE_OPTIONS from the runner's environment: Node and V8 options to try on the gateway alone.
-  const tried = name === 'gateway' ? (process.env['GATEWAY_NODE_OPTIONS'] ?? '').trim() : '';
+  const tried = name === 'gateway' ? triedGatewayNodeOptions() : '';
   const options = [
     ...(context.profileDir ? [`--require ${path.join(__dirname, 'cpu-profile-preload.js')}`] : []),
     ...(inspectorPort ? [inspectNodeOption(inspectorPort)] : []),
@@ -69,10 +68,16 @@ const TUNABLE_SETTINGS = ['WEBSOCKET_ENGINE', 'V8_HEAP_GROWING_PERCENT', 'CONNEC
  * as a shell prefix for the command a result records; empty when nothing was tried.
  */
 export function triedSettingsPrefix(): string {
-  const tried = { ...tunedSettingsFromRunner(), ...(process.env['GATEWAY_NODE_OPTIONS']?.trim() ? { GATEWAY_NODE_OPTIONS: process.env['GATEWAY_NODE_OPTIONS'].trim() } : {}) };
+  const nodeOptions = triedGatewayNodeOptions();
+  const tried = { ...tunedSettingsFromRunner(), ...(nodeOptions ? { GATEWAY_NODE_OPTIONS: nodeOptions } : {}) };
   return Object.entries(tried)
     .map(([name, value]) => `${name}=${/^[\w.,:=+-]*$/.test(value) ? value : `'${value}'`} `)
     .join('');
+}
+
+/** GATEWAY_NODE_OPTIONS from the runner's environment: Node and V8 options to try on the gateway alone ('' when none). */
+function triedGatewayNodeOptions(): string {
+  return (process.env['GATEWAY_NODE_OPTIONS'] ?? '').trim();
 }
 
 /** The gateway's BATCH_* and other tunable settings the runner was started with (to try other pacing, engine or heap mode). */

@@ -30,10 +30,11 @@ const MAX_STEP = 0.25;
  * behind and every socket waits). `minFramesPerSec` = `maxFramesPerSec` pins it.
  *
  * The budget grows only while it binds (delivery told it, since the last adjustment, that a pass
- * was held back or that a paced pass waited for it between writes). An idle loop says nothing about how many frames a burst could have: a budget that
- * grew back to the ceiling in each quiet moment started every burst with more frames than the
- * loop could write, and the burst's first few hundred milliseconds overloaded the loop (every
- * socket waiting) until the budget came back down.
+ * was held back or that a paced pass waited for it between writes). An idle loop says nothing
+ * about how many frames a burst could have: a budget that grew back to the ceiling in each
+ * quiet moment started every burst with more frames than the loop could write, and the burst's
+ * first few hundred milliseconds overloaded the loop (every socket waiting) until the budget
+ * came back down.
  */
 export class FrameBudget {
   private current: number;
