@@ -2,7 +2,7 @@ import { parseBenchArgs } from './bench-args';
 
 describe('bench arguments', () => {
   it('defaults to every scenario at full scale', () => {
-    expect(parseBenchArgs([])).toEqual({ scenarios: [], scale: 1, outDir: 'tmp/bench', profile: false, systems: ['gateway', 'baseline'], writeProbe: true, idleSeconds: 120, help: false });
+    expect(parseBenchArgs([])).toEqual({ scenarios: [], scale: 1, outDir: 'tmp/bench', profile: false, systems: ['gateway', 'baseline'], writeProbe: true, idleSeconds: 120, firstStep: 0, help: false });
   });
 
   it('selects scenarios, scale, output and profiling', () => {
@@ -14,12 +14,21 @@ describe('bench arguments', () => {
       systems: ['gateway', 'baseline'],
       writeProbe: true,
       idleSeconds: 120,
+      firstStep: 0,
       help: false,
     });
   });
 
   it('skips the write probe on request', () => {
     expect(parseBenchArgs(['--no-write-probe', '--scenario=4']).writeProbe).toBe(false);
+  });
+
+  it('starts the ramps at the step asked for, the first unless told', () => {
+    expect(parseBenchArgs([]).firstStep).toBe(0);
+    expect(parseBenchArgs(['--first-step=9']).firstStep).toBe(9);
+    expect(() => parseBenchArgs(['--first-step=16'])).toThrow(/--first-step: "16" is not a whole number from 0 to 15/);
+    expect(() => parseBenchArgs(['--first-step=-1'])).toThrow(/--first-step/);
+    expect(() => parseBenchArgs(['--first-step='])).toThrow(/--first-step/);
   });
 
   it('takes how long scenario 4 watches the idle crowd, 120 s unless told', () => {

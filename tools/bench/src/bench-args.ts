@@ -10,6 +10,8 @@ export interface BenchArgs {
   writeProbe: boolean;
   /** Seconds scenario 4 watches the idle crowd's RSS after connecting (0: not at all). */
   idleSeconds: number;
+  /** Ramps (scenarios 1 and 2) start at this step, skipping the lower ones (0: from the first). */
+  firstStep: number;
   help: boolean;
 }
 
@@ -25,11 +27,14 @@ export const BENCH_USAGE = `usage: npm run bench [-- options]
   --idle-seconds=N   how long scenario 4 watches the idle crowd's RSS (lowest and highest);
                      default 120, 0 to skip
   --no-write-probe   skip the machine calibration (the cost of one write to one of 5,000
-                     loopback sockets, about 11 s) that runs before the scenarios
+                     loopback sockets, about 9 s) that runs before each scenario
+  --first-step=N     start the ramps of scenarios 1 and 2 at step N (each step offers 1.4
+                     times the one before it, from 10,000 deliveries/s at step 0), to look at
+                     the high steps alone; default 0
 `;
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { scenarios: [], scale: 1, outDir: 'tmp/bench', profile: false, systems: ['gateway', 'baseline'], writeProbe: true, idleSeconds: 120, help: false };
+  const args: BenchArgs = { scenarios: [], scale: 1, outDir: 'tmp/bench', profile: false, systems: ['gateway', 'baseline'], writeProbe: true, idleSeconds: 120, firstStep: 0, help: false };
   for (const arg of argv) {
     const [name, value = ''] = arg.split('=', 2);
     switch (name) {
@@ -64,6 +69,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         const seconds = Number(value);
         if (value.trim() === '' || !Number.isInteger(seconds) || seconds < 0 || seconds > 3600) throw new Error(`--idle-seconds: "${value}" is not a whole number of seconds from 0 to 3600`);
         args.idleSeconds = seconds;
+        break;
+      }
+      case '--first-step': {
+        const step = Number(value);
+        if (value.trim() === '' || !Number.isInteger(step) || step < 0 || step > 15) throw new Error(`--first-step: "${value}" is not a whole number from 0 to 15`);
+        args.firstStep = step;
         break;
       }
       case '--no-write-probe':

@@ -16,6 +16,8 @@ export interface BenchContext {
   systems: readonly ('gateway' | 'baseline')[];
   /** Seconds scenario 4 watches the idle crowd's RSS after connecting (undefined: its default). */
   idleWindowSec?: number;
+  /** Ramps start at this step (--first-step). */
+  firstStep?: number;
   redis: { host: string; port: number; pid: number };
   generator: LoadGeneratorHandle;
   /** 127.0.0.x source addresses the clients are spread over. */

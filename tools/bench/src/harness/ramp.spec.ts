@@ -1,5 +1,5 @@
 import type { StepResult } from './rate-step';
-import { marginalCost, passes, saturationOf } from './ramp';
+import { describeStep, marginalCost, passes, saturationOf } from './ramp';
 
 function step(offeredPerSec: number, serverPercent: number, overrides: Partial<StepResult> = {}): StepResult {
   return {
@@ -18,7 +18,7 @@ function step(offeredPerSec: number, serverPercent: number, overrides: Partial<S
     snapshots: 0,
     disconnects: 0,
     latency: { count: 100, minMs: 1, meanMs: 2, p50Ms: 2, p90Ms: 3, p99Ms: 5, p999Ms: 6, maxMs: 7 },
-    cpu: { perProcess: { gateway: serverPercent, generator: 30 }, machine: serverPercent + 40, others: 5, steal: 0, seconds: 3 },
+    cpu: { perProcessUser: {}, perProcess: { gateway: serverPercent, generator: 30 }, machine: serverPercent + 40, others: 5, steal: 0, seconds: 3 },
     cpuUsPerMessage: {},
     sendMs: 3000,
     drainMs: 10,
@@ -43,24 +43,29 @@ describe('ramp verdicts', () => {
 
   it('names the process that ran out of CPU, so a busy generator or machine is not taken for the server', () => {
     expect(saturationOf(step(1, 95), 'gateway')).toMatch(/^gateway CPU saturated/);
-    expect(saturationOf(step(1, 50, { cpu: { perProcess: { gateway: 50, generator: 97 }, machine: 160, others: 0, steal: 0, seconds: 3 } }), 'gateway')).toMatch(
+    expect(saturationOf(step(1, 50, { cpu: { perProcessUser: {}, perProcess: { gateway: 50, generator: 97 }, machine: 160, others: 0, steal: 0, seconds: 3 } }), 'gateway')).toMatch(
       /^generator CPU saturated/,
     );
-    expect(saturationOf(step(1, 50, { cpu: { perProcess: { gateway: 50, generator: 40 }, machine: 195, others: 100, steal: 0, seconds: 3 } }), 'gateway')).toMatch(
+    expect(saturationOf(step(1, 50, { cpu: { perProcessUser: {}, perProcess: { gateway: 50, generator: 40 }, machine: 195, others: 100, steal: 0, seconds: 3 } }), 'gateway')).toMatch(
       /^machine saturated/,
     );
     // A virtual machine whose host took its cores: said so, since no process of the run used that time.
-    expect(saturationOf(step(1, 50, { cpu: { perProcess: { gateway: 50, generator: 40 }, machine: 195, others: 100, steal: 85, seconds: 3 } }), 'gateway')).toBe(
+    expect(saturationOf(step(1, 50, { cpu: { perProcessUser: {}, perProcess: { gateway: 50, generator: 40 }, machine: 195, others: 100, steal: 85, seconds: 3 } }), 'gateway')).toBe(
       "machine saturated (195% of 200%, other work 100%, of which the host took 85% (steal)): not the gateway's limit",
     );
     // The server's core at 79 %, the other one full though the generator alone is at 78 %.
-    expect(saturationOf(step(1, 79, { cpu: { perProcess: { gateway: 79, generator: 78, redis: 6.7, runner: 15 }, machine: 177.9, others: 0, steal: 0, seconds: 3 } }), 'gateway')).toBe(
+    expect(saturationOf(step(1, 79, { cpu: { perProcessUser: {}, perProcess: { gateway: 79, generator: 78, redis: 6.7, runner: 15 }, machine: 177.9, others: 0, steal: 0, seconds: 3 } }), 'gateway')).toBe(
       "generator's cores saturated (98.9% of 100%, generator 78%): a lower bound of the gateway's capacity",
     );
-    expect(saturationOf(step(1, 79, { cpu: { perProcess: { gateway: 79, generator: 60 }, machine: 150, others: 0, steal: 0, seconds: 3 } }), 'gateway')).toMatch(/^no CPU saturated/);
+    expect(saturationOf(step(1, 79, { cpu: { perProcessUser: {}, perProcess: { gateway: 79, generator: 60 }, machine: 150, others: 0, steal: 0, seconds: 3 } }), 'gateway')).toMatch(/^no CPU saturated/);
     // Not pinned (no taskset): the server may have run on the generator's core too, so its share says nothing.
-    expect(saturationOf(step(1, 79, { cpu: { perProcess: { gateway: 79, generator: 78, redis: 6.7, runner: 15 }, machine: 177.9, others: 0, steal: 0, seconds: 3 } }), 'gateway', 2, false)).toMatch(
+    expect(saturationOf(step(1, 79, { cpu: { perProcessUser: {}, perProcess: { gateway: 79, generator: 78, redis: 6.7, runner: 15 }, machine: 177.9, others: 0, steal: 0, seconds: 3 } }), 'gateway', 2, false)).toMatch(
       /^no CPU saturated/,
     );
+  });
+
+  it("shows the server's time in user mode beside its total, so code can be compared across machines whose writes cost more or less", () => {
+    const cpu = { perProcessUser: { gateway: 41.5, generator: 20 }, perProcess: { gateway: 79, generator: 60 }, machine: 150, others: 0, steal: 0, seconds: 3 };
+    expect(describeStep('gateway', step(1000, 79, { cpu }))).toContain('cpu gateway 79% (user 41.5%) generator 60% others 0%');
   });
 });

@@ -61,7 +61,7 @@ export async function ramp(context: BenchContext, sut: SystemUnderTest, options:
     });
   // Warm-up (JIT, buffers, connection pools), not reported.
   await stepAt(options.startDeliveriesPerSec, 1000);
-  for (let index = 0; index < options.maxSteps; index++) {
+  for (let index = Math.min(context.firstStep ?? 0, options.maxSteps - 1); index < options.maxSteps; index++) {
     const deliveries = options.startDeliveriesPerSec * options.factor ** index;
     const step = await withRetries(context, sut.kind, steps, () => stepAt(deliveries, options.stepMs), (result) => passes(result, continueLimit));
     steps.push(step);
@@ -104,8 +104,10 @@ export async function withRetries(
 }
 
 export function describeStep(kind: string, step: StepResult): string {
+  // The server's time in user mode beside its total: the rest is the kernel's writes, the machine's cost.
+  const user = step.cpu.perProcessUser[kind];
   const cpu = Object.entries(step.cpu.perProcess)
-    .map(([name, value]) => `${name} ${value}%`)
+    .map(([name, value]) => `${name} ${value}%${name === kind && user !== undefined ? ` (user ${user}%)` : ''}`)
     .join(' ');
   const latency = step.latency;
   return (

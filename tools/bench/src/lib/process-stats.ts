@@ -10,16 +10,22 @@ import os from 'node:os';
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
-/** utime + stime of a process (all its threads), in seconds; NaN when it is gone. */
-export function cpuSecondsOf(pid: number): number {
+/** utime and stime of a process (all its threads), in seconds; NaN when it is gone. */
+export function cpuTimesOf(pid: number): { user: number; kernel: number } {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may hold spaces; fields count from after its closing parenthesis.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    return { user: Number(fields[11]) / CLOCK_TICKS, kernel: Number(fields[12]) / CLOCK_TICKS };
   } catch {
-    return NaN;
+    return { user: NaN, kernel: NaN };
   }
+}
+
+/** utime + stime of a process (all its threads), in seconds; NaN when it is gone. */
+export function cpuSecondsOf(pid: number): number {
+  const { user, kernel } = cpuTimesOf(pid);
+  return user + kernel;
 }
 
 /** Resident set size in bytes; NaN when it is gone. */
@@ -46,6 +52,12 @@ export function machineCpuSeconds(): { busy: number; steal: number } {
 export interface CpuWindow {
   /** Per named process, % of one core over the window. */
   perProcess: Record<string, number>;
+  /**
+   * Of perProcess, the time in user mode (the process's own code). The rest is the kernel's, on
+   * its behalf: for a server mostly the socket writes, whose cost is the machine's (write probe),
+   * so the user share compares code between runs far better than the total.
+   */
+  perProcessUser: Record<string, number>;
   /** Whole machine, % of one core (200 = both of two cores busy). */
   machine: number;
   /** Machine minus our processes: other work sharing the machine, % of one core (steal included). */
@@ -62,7 +74,7 @@ export interface CpuWindow {
 export class CpuMeter {
   private startedAt = 0;
   private startMachine = { busy: 0, steal: 0 };
-  private readonly startCpu = new Map<string, number>();
+  private readonly startCpu = new Map<string, { user: number; kernel: number }>();
 
   constructor(private readonly pids: () => Record<string, number>) {}
 
@@ -70,23 +82,28 @@ export class CpuMeter {
     this.startedAt = performance.now();
     this.startMachine = machineCpuSeconds();
     this.startCpu.clear();
-    for (const [name, pid] of Object.entries(this.pids())) this.startCpu.set(name, cpuSecondsOf(pid));
+    for (const [name, pid] of Object.entries(this.pids())) this.startCpu.set(name, cpuTimesOf(pid));
   }
 
   stop(): CpuWindow {
     const seconds = (performance.now() - this.startedAt) / 1000;
     const percent = (cpu: number) => Math.round((cpu / seconds) * 1000) / 10;
     const perProcess: Record<string, number> = {};
+    const perProcessUser: Record<string, number> = {};
     let ours = 0;
     for (const [name, pid] of Object.entries(this.pids())) {
-      const used = cpuSecondsOf(pid) - (this.startCpu.get(name) ?? NaN);
+      const now = cpuTimesOf(pid);
+      const start = this.startCpu.get(name) ?? { user: NaN, kernel: NaN };
+      const user = now.user - start.user;
+      const used = user + now.kernel - start.kernel;
       perProcess[name] = percent(used);
+      perProcessUser[name] = percent(user);
       if (Number.isFinite(used)) ours += used;
     }
     const now = machineCpuSeconds();
     const machine = now.busy - this.startMachine.busy;
     const steal = now.steal - this.startMachine.steal;
-    return { perProcess, machine: percent(machine), others: percent(Math.max(0, machine - ours)), steal: percent(steal), seconds };
+    return { perProcess, perProcessUser, machine: percent(machine), others: percent(Math.max(0, machine - ours)), steal: percent(steal), seconds };
   }
 }
 
