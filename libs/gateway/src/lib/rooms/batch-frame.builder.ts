@@ -12,14 +12,16 @@ const COMMA = 0x2c;
  *
  * Built by copying each update's bytes, encoded once when the update arrived, into one buffer:
  * a pass writes thousands of sockets whose frames mostly differ, and joining strings then
- * encoding them per socket cost more than the kernel write itself.
+ * encoding them per socket cost more than the kernel write itself. With `into`, the frame is
+ * built at its start when it fits (a view of it is returned), else in a buffer of its own.
  */
-export function batchFrame(updates: readonly Buffer[]): Buffer {
+export function batchFrame(updates: readonly Buffer[], into?: Buffer): Buffer {
   const count = updates.length;
   let length = EVENT_PREFIX.length;
   for (const update of updates) length += update.length;
   if (count > 1) length += BATCH_OPEN.length + BATCH_CLOSE.length + count - 1;
-  const frame = Buffer.allocUnsafe(frameHeaderSize(length) + length);
+  const size = frameHeaderSize(length) + length;
+  const frame = into && into.length >= size ? into.subarray(0, size) : Buffer.allocUnsafe(size);
   let at = writeFrameHeader(frame, Opcode.Text, length);
   at += EVENT_PREFIX.copy(frame, at);
   if (count === 1) {

@@ -147,6 +147,22 @@ describe('BatchedDelivery', () => {
     expect(seqsOf(busy.received, 'price:A')).toEqual([1]);
   });
 
+  it('gives each socket its own bytes when sockets share nothing, also one whose stream holds its frame for later', async () => {
+    // 80 sockets, each in a room of its own: after 64 lookups without a shared frame the pass
+    // builds the rest in one reused buffer (batch-frames.ts).
+    const clients = await Promise.all(Array.from({ length: 80 }, (_, i) => connect([`price:S${i}`])));
+    // As a stream that cannot write yet: the 70th socket's frame stays queued, by reference.
+    const held = directPath(serverSocket(clients[69].id)) as unknown as { cork(): void; uncork(): void } | undefined;
+    if (!held) throw new Error('no direct path to an idle socket');
+    held.cork();
+    const batched = delivery();
+    clients.forEach((_, i) => batched.add(`price:S${i}`, price(`price:S${i}`, i + 1)));
+    await until(() => clients.every((client, i) => i === 69 || client.received.length === 1));
+    held.uncork();
+    await until(() => clients[69].received.length === 1);
+    clients.forEach((client, i) => expect(client.received.flatMap((item) => item.updates)).toEqual([['price_update', { seq: i + 1, room: `price:S${i}` }]]));
+  });
+
   it('skips paused sockets and filtered event types, per socket', async () => {
     const paused = await connect(['user:1', pausedRoomOf('user:1')]);
     const filtered = await connect(['user:1', skipRoomOf(DEXEventType.PRICE_UPDATE)]);

@@ -2,7 +2,8 @@ import type { Server, Socket } from 'socket.io';
 import { DEX_EVENT_TYPES, type DEXEventType } from '@moonx-farm/events';
 import { BatchMembership, type Member, type RoomState } from './batch-membership';
 import { pausedRoomOf, skipRoomOf } from './internal-rooms';
-import { batchFrame, batchPacket } from './batch-frame.builder';
+import { batchPacket } from './batch-frame.builder';
+import { BatchFrames } from './batch-frames';
 import type { BacklogWatch } from './backlog-watch';
 import { directPath } from './room-frame-writer';
 
@@ -95,9 +96,7 @@ export class BatchedDelivery {
   private heldBack = false;
   /** The last pass's wait came from the frame budget, not from the window. */
   private budgetHolds = false;
-  /** Frames built since the last update arrived, by what they hold (see frameFor). */
-  private frames = new Map<string, Buffer>();
-  private framesOfIndex = 0;
+  private readonly frames = new BatchFrames();
   /** What the socket being served is owed (reused: one pass serves thousands of sockets). */
   private readonly owed: LoggedItem[] = [];
 
@@ -172,6 +171,7 @@ export class BatchedDelivery {
     const batch = this.membership.batch;
     const order = owed.length * 4 >= batch.size ? [...batch].filter((member) => member.owedIn === pass) : owed;
     const startedAt = performance.now();
+    this.frames.startPass();
     this.pass = { order, position: 0, written: 0, startedAt, startIndex: this.lastIndex, paced: this.heldBack, paused, filters, now: Date.now() };
     this.continuePass();
   }
@@ -234,6 +234,7 @@ export class BatchedDelivery {
     const owed = this.owed;
     owed.length = 0;
     const now = pass.now;
+    const share = this.frames.sharing;
     let key = '';
     let own = false;
     for (const room of member.rooms) {
@@ -254,7 +255,7 @@ export class BatchedDelivery {
           item.lastWriteAt = now;
         }
       }
-      key += '|' + room.name;
+      if (share) key += '|' + room.name;
     }
     if (owed.length === 0) return false;
     const tcp = directPath(socket);
@@ -262,29 +263,20 @@ export class BatchedDelivery {
       socket.conn.write(batchPacket(owed.map((item) => item.body)));
       this.pacing.backlog.note(socket);
     } else {
-      tcp.write(this.frameFor(own ? undefined : cursor + key, owed));
-      if (tcp.writableLength > 0) this.pacing.backlog.note(socket);
+      // Sockets owed the same updates share a frame; one with updates of its own cannot.
+      const frame = this.frames.frameFor(own || !share ? undefined : cursor + key, owed, this.lastIndex, tcp.writableLength === 0);
+      tcp.write(frame);
+      if (tcp.writableLength > 0) {
+        this.frames.kept(frame);
+        this.pacing.backlog.note(socket);
+      }
     }
     return true;
   }
 
-  /** Sockets served the same updates get the same bytes: a frame is built once while nothing new arrived. */
-  private frameFor(key: string | undefined, owed: readonly LoggedItem[]): Buffer {
-    if (this.framesOfIndex !== this.lastIndex) {
-      this.frames = new Map();
-      this.framesOfIndex = this.lastIndex;
-    }
-    let frame = key === undefined ? undefined : this.frames.get(key);
-    if (!frame) {
-      frame = batchFrame(owed.map((item) => item.bytes));
-      if (key !== undefined) this.frames.set(key, frame);
-    }
-    return frame;
-  }
-
   /** Drops what every member has had (index ≤ upTo), and the marks that no longer hold anything back. */
   private trim(upTo: number): void {
-    this.frames = new Map();
+    this.frames.clear();
     for (const room of this.logged) {
       const log = room.log;
       let count = 0;
