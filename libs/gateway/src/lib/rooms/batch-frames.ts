@@ -1,7 +1,11 @@
 import { batchFrame } from './batch-frame.builder';
 
-/** Size of the buffer that frames no other socket can share are built in; a larger frame gets its own. */
-const SCRATCH_BYTES = 64 * 1024;
+/**
+ * Size of the buffer that frames no other socket can share are built in; a larger frame gets its
+ * own. Node's pool of small Buffers is as large: a stream that keeps a frame (see `kept`) then
+ * holds on to no more memory than it would with a pooled frame.
+ */
+const SCRATCH_BYTES = Buffer.poolSize;
 /** Lookups a pass makes before it judges whether keying frames pays (see BatchFrames). */
 const SHARE_PROBE = 64;
 
