@@ -30,7 +30,8 @@ export const BENCH_USAGE = `usage: npm run bench [-- options]
                      loopback sockets, about 9 s) that runs before each scenario
   --first-step=N     start the ramps of scenarios 1 and 2 at step N (each step offers 1.4
                      times the one before it, from 10,000 deliveries/s at step 0), to look at
-                     the high steps alone; default 0
+                     the high steps alone (profiles, CPU per frame); the first step comes with
+                     no ramp before it, so its best step is not a full run's; default 0
 `;
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {

@@ -22,11 +22,6 @@ export function cpuTimesOf(pid: number): { user: number; kernel: number } {
   }
 }
 
-/** utime + stime of a process (all its threads), in seconds; NaN when it is gone. */
-export function cpuSecondsOf(pid: number): number {
-  const { user, kernel } = cpuTimesOf(pid);
-  return user + kernel;
-}
 
 /** Resident set size in bytes; NaN when it is gone. */
 export function rssBytesOf(pid: number): number {
