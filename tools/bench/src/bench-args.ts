@@ -22,7 +22,8 @@ export const BENCH_USAGE = `usage: npm run bench [-- options]
                      4 idle connections, 5 whole path); default all
   --scale=F          multiply client counts by F (e.g. 0.1 for a quick check); default 1
   --out=DIR          where JSON results go; default tmp/bench
-  --profile          run the servers with --cpu-prof (profiles in DIR/profiles/<server>/)
+  --profile          CPU-profile the servers, ingest and the generator
+                     (DIR/profiles/<name>-<id>.cpuprofile; node dist/tools/bench/profile-summary.js)
   --systems=S[,S]    gateway, baseline or both (default); one alone gives no ratio
   --idle-seconds=N   how long scenario 4 watches the idle crowd's RSS (lowest and highest);
                      default 120, 0 to skip
