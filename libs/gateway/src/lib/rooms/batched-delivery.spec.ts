@@ -55,12 +55,16 @@ describe('BatchedDelivery', () => {
     body: JSON.stringify(['trade_notification', { seq, room }]),
     timestamp: Date.now(),
   });
-  /** A budget pinned at `framesPerSec` that counts the passes it held back. */
+  /** A budget pinned at `framesPerSec` that counts the passes it held back and the updates that came during a pass. */
   const fixedBudget = (framesPerSec: number) => ({
     framesPerSec,
     heldBack: 0,
+    behind: 0,
     noteHeldBack() {
       this.heldBack++;
+    },
+    noteBehind() {
+      this.behind++;
     },
   });
   const delivery = (pacing: Partial<BatchPacing> = {}, onWritten?: (item: BatchItem, writtenAt: number) => void) => {
@@ -196,7 +200,8 @@ describe('BatchedDelivery', () => {
   it('gives an update that arrives during a pass to the sockets the pass has not written yet', async () => {
     const clients = await Promise.all(Array.from({ length: 40 }, () => connect(['price:A'])));
     // 100 frames a second: a pass of 40 frames is followed by the next one 400 ms after it started.
-    const batched = delivery({ budget: fixedBudget(100) });
+    const budget = fixedBudget(100);
+    const batched = delivery({ budget });
     batched.add('price:A', price('price:A', 1));
     await until(() => clients.every((client) => client.received.length === 1));
     // Held back by the budget, the next pass spreads its writes (32 at a time) over its 400 ms:
@@ -209,6 +214,8 @@ describe('BatchedDelivery', () => {
     for (const client of clients) expect(seqsOf(client.received, 'price:A')).toEqual([1, 2, 3]);
     // The ones written after update 3 arrived got 2 and 3 in one frame.
     expect(clients.filter((client) => client.received.length === 2).length).toBeGreaterThan(0);
+    // Update 3 came while the pass was writing: the budget heard that delivery was behind.
+    expect(budget.behind).toBe(1);
   });
 
   it('stays within its frame budget: under load updates gather into fewer, larger frames', async () => {
@@ -260,6 +267,8 @@ describe('BatchedDelivery', () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     expect(budget.heldBack).toBe(0);
+    // Each update came after the last pass had ended: delivery was never behind.
+    expect(budget.behind).toBe(0);
   });
 
   it('does not tell the budget it binds when the window is what holds a pass back', async () => {

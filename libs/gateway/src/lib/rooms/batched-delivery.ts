@@ -11,7 +11,7 @@ export interface BatchPacing {
   /** At least this long between the starts of two passes (0: as soon as the budget allows). */
   windowMs: number;
   /** Frames the replica may write per second now (frame-budget.ts); above it, updates pack into fewer, larger frames. */
-  budget: { readonly framesPerSec: number; noteHeldBack(): void };
+  budget: { readonly framesPerSec: number; noteHeldBack(): void; noteBehind(): void };
   /** Where a socket left with, or found with, bytes queued is noted for the slow-socket monitor. */
   backlog: BacklogWatch;
 }
@@ -128,7 +128,9 @@ export class BatchedDelivery {
     state.log.push(Object.assign({ index: ++this.lastIndex, bytes: Buffer.from(item.body) }, item));
     this.logged.add(state);
     this.dirtyRooms.add(state);
-    if (!this.pass && !this.scheduled) this.schedulePass();
+    // Arriving while a pass writes: delivery is behind, and fewer, larger frames would help.
+    if (this.pass) this.pacing.budget.noteBehind();
+    else if (!this.scheduled) this.schedulePass();
   }
 
   /** The socket was just sent everything of `room` so far, directly (join replay, resync). */

@@ -35,6 +35,12 @@ const MAX_STEP = 0.25;
  * quiet moment started every burst with more frames than the loop could write, and the burst's
  * first few hundred milliseconds overloaded the loop (every socket waiting) until the budget
  * came back down.
+ *
+ * It shrinks only while delivery is behind (told, since the last adjustment, that updates came
+ * while a pass was writing). Fewer frames help only then, by packing what waits into them. A
+ * pass that writes one update to 19,000 sockets keeps the loop busy for a few hundred
+ * milliseconds, and nothing else waits: shrinking after it only spread the next such pass over
+ * a second, every socket's update later than if it had been written at once.
  */
 export class FrameBudget {
   private current: number;
@@ -42,6 +48,8 @@ export class FrameBudget {
   private timer: NodeJS.Timeout | undefined;
   /** A pass was held back by the budget since the last adjustment. */
   private bound = false;
+  /** Updates came while a pass was writing, since the last adjustment. */
+  private behind = false;
 
   constructor(
     private readonly settings: FrameBudgetSettings,
@@ -76,14 +84,21 @@ export class FrameBudget {
     this.bound = true;
   }
 
+  /** Updates came while a pass was writing: delivery is behind, so a busy loop may shrink it. */
+  noteBehind(): void {
+    this.behind = true;
+  }
+
   /**
    * Moves the budget by the gap between the loop's load over the last period and the target:
-   * down whenever the loop is busier than the target, up only when the budget held delivery back.
+   * down when the loop is busier than the target while delivery is behind, up only when the
+   * budget held delivery back.
    */
-  adjust(load: number, bound: boolean): void {
+  adjust(load: number, bound: boolean, behind: boolean): void {
     const { minFramesPerSec, maxFramesPerSec, targetLoad } = this.settings;
     const step = Math.min(MAX_STEP, Math.max(-MAX_STEP, (targetLoad - load) / targetLoad));
     if (step > 0 && !bound) return;
+    if (step < 0 && !behind) return;
     const next = Math.round(Math.min(maxFramesPerSec, Math.max(minFramesPerSec, this.current * (1 + step))));
     if (next === this.current) return;
     this.current = next;
@@ -98,7 +113,9 @@ export class FrameBudget {
     const active = now.active - since.active;
     const idle = now.idle - since.idle;
     const bound = this.bound;
+    const behind = this.behind;
     this.bound = false;
-    if (active + idle > 0) this.adjust(active / (active + idle), bound);
+    this.behind = false;
+    if (active + idle > 0) this.adjust(active / (active + idle), bound, behind);
   }
 }
