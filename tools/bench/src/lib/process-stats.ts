@@ -22,7 +22,6 @@ export function cpuTimesOf(pid: number): { user: number; kernel: number } {
   }
 }
 
-
 /** Resident set size in bytes; NaN when it is gone. */
 export function rssBytesOf(pid: number): number {
   try {
@@ -87,10 +86,10 @@ export class CpuMeter {
     const perProcessUser: Record<string, number> = {};
     let ours = 0;
     for (const [name, pid] of Object.entries(this.pids())) {
-      const now = cpuTimesOf(pid);
+      const end = cpuTimesOf(pid);
       const start = this.startCpu.get(name) ?? { user: NaN, kernel: NaN };
-      const user = now.user - start.user;
-      const used = user + now.kernel - start.kernel;
+      const user = end.user - start.user;
+      const used = user + end.kernel - start.kernel;
       perProcess[name] = percent(used);
       perProcessUser[name] = percent(user);
       if (Number.isFinite(used)) ours += used;

@@ -52,7 +52,7 @@ export class BatchFrames {
   frameFor(key: string | undefined, owed: readonly { bytes: Buffer }[], index: number, reusable: boolean): Buffer {
     if (key === undefined) return this.build(owed, reusable);
     if (this.sharedAt !== index) {
-      this.shared = new Map();
+      this.clear();
       this.sharedAt = index;
     }
     let frame = this.shared.get(key);
@@ -63,7 +63,7 @@ export class BatchFrames {
     }
     if (++this.lookups === SHARE_PROBE && this.hits * 4 < SHARE_PROBE) {
       this.sharing = false;
-      this.shared = new Map();
+      this.clear();
     }
     return frame;
   }
