@@ -15,7 +15,8 @@ import { ratio, show, showFigure, showRatio, stepForReport, type Scenario } from
  * Scenario 5, the whole path: kafkajs producer → Kafka test broker → apps/ingest → Redis →
  * apps/gateway → clients, 1,000 clients in price:BTC-USDC at 10, 100 and 1,000 updates/s,
  * with the time split by stage. Baseline: the naive bridge (kafkajs consumer inside a plain
- * Socket.IO server). Ingest shares the generator's cores; the gateway has its own.
+ * Socket.IO server). Ingest shares the gateway's core, as the bridge's consumer shares its
+ * server's (system-under-test.ts); the generator, Redis, the broker and the runner have the other.
  */
 const RATES = [
   { rate: 10, durationMs: 5000 },
