@@ -101,6 +101,16 @@ export function describeRoomStoreContract(name: string, createHarness: () => Pro
       expect(await harness.store.append(request(room, 'd1', '1'))).toEqual({ seq: 6, duplicate: false });
     });
 
+    it('says which event ids a room has sequenced, as far back as the dedupe window reaches', async () => {
+      const room = uniqueRoom();
+      expect(await harness.store.knownEventIds(room, ['k1'])).toEqual(new Set());
+      for (const id of ['k1', 'k2', 'k3', 'k4']) await harness.store.append(request(room, id, '1'));
+      // Window of 3: k1 is forgotten, and append would sequence it again.
+      expect(await harness.store.knownEventIds(room, ['k1', 'k2', 'k4', 'k5', 'k2'])).toEqual(new Set(['k2', 'k4']));
+      expect(await harness.store.knownEventIds(room, [])).toEqual(new Set());
+      expect(await harness.store.knownEventIds(uniqueRoom(), ['k2', 'k4'])).toEqual(new Set());
+    });
+
     it('stores the snapshot at its seq, only when the event carries one', async () => {
       const room = uniqueRoom();
       expect(await harness.store.snapshot(room)).toBeUndefined();

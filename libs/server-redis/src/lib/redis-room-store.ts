@@ -53,6 +53,13 @@ export class RedisRoomStore implements RoomStore {
     return { seq: Number(seq), duplicate: duplicate === 1 };
   }
 
+  async knownEventIds(room: string, eventIds: readonly string[]): Promise<Set<string>> {
+    if (eventIds.length === 0) return new Set();
+    // The seen-ids sorted set the append script keeps: a score means the id was sequenced.
+    const scores = await this.redis.zmscore(roomKeys(room, this.keyPrefix).seen, ...eventIds);
+    return new Set(eventIds.filter((_id, index) => scores[index] !== null));
+  }
+
   async currentSeq(room: string): Promise<number> {
     return Number((await this.redis.get(roomKeys(room, this.keyPrefix).seq)) ?? 0);
   }

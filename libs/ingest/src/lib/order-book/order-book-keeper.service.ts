@@ -22,6 +22,11 @@ interface BookState {
   snapshotRequested: boolean;
   /** Ids already sequenced into the room, oldest first (a Set keeps insertion order). */
   recentIds: Set<string>;
+  /**
+   * Ids of the current batch's events that the store had already sequenced when the batch
+   * began: it remembers more of them (its dedupe window) than `recentIds` does.
+   */
+  storeKnown: Set<string>;
   /** After a recovery with history: the id of the stored snapshot's event, until the replay reaches it. */
   replayUntil: string | undefined;
   /** Events of this symbol at the head of the current batch that are replays of the stored past. */
@@ -43,8 +48,12 @@ export interface BookEventRef {
  * `recordAppend` per append result. After a restart a book is loaded from the room's stored
  * snapshot, which already includes every replayed event: those are recognised by their ids
  * (read from the room's history) and skipped without touching the book, so re-applying old
- * levels can never cross or distort it. Batches touching one symbol must not overlap: the
- * event source hands over one batch at a time, and a symbol's events share a partition key.
+ * levels can never cross or distort it. `prepare` also asks the store which of the batch's ids
+ * it has sequenced, so an id re-sent from further back than this keeper remembers is skipped
+ * too, as far back as the store's dedupe window: applied, it would move the book back, and
+ * every event after it in the batch would be published and stored on the wrong book.
+ * Batches touching one symbol must not overlap: the event source hands over one batch at a
+ * time, and a symbol's events share a partition key.
  */
 @Injectable()
 export class OrderBookKeeperService {
@@ -59,23 +68,25 @@ export class OrderBookKeeperService {
 
   /**
    * Makes every symbol of the batch ready: loads unknown books from the store, reloads a book
-   * whose room moved on without this keeper (another ingest instance owned the partition), and
-   * marks which events at the head of the batch are replays of what the store already holds.
+   * whose room moved on without this keeper (another ingest instance owned the partition),
+   * reads which of the batch's ids the store has sequenced (one lookup per symbol, beside the
+   * seq check), and marks which events at the head of the batch are replays of what the store
+   * already holds.
    */
   async prepare(events: readonly BookEventRef[]): Promise<void> {
-    const symbols = [...new Set(events.map((event) => event.symbol))];
+    const idsBySymbol = new Map<string, string[]>();
+    for (const { symbol, eventId } of events) {
+      const ids = idsBySymbol.get(symbol);
+      if (ids) ids.push(eventId);
+      else idsBySymbol.set(symbol, [eventId]);
+    }
     await Promise.all(
-      symbols.map(async (symbol) => {
-        const state = this.books.get(symbol);
-        if (state !== undefined) {
-          const seq = await this.store.currentSeq(state.room);
-          if (seq === state.seq) return;
-          this.logger.warn(`${state.room} moved from seq ${state.seq} to ${seq} without this instance: reloading its book`);
-        }
-        this.books.set(symbol, await this.load(symbol));
+      [...idsBySymbol].map(async ([symbol, ids]) => {
+        const [state, known] = await Promise.all([this.ready(symbol), this.store.knownEventIds(createRoomName.orderbook(symbol), ids)]);
+        state.storeKnown = known;
       }),
     );
-    for (const symbol of symbols) this.planReplay(this.books.get(symbol) as BookState, symbol, events);
+    for (const symbol of idsBySymbol.keys()) this.planReplay(this.books.get(symbol) as BookState, symbol, events);
   }
 
   /** The outcome of one book event; call in batch order, after `prepare`. */
@@ -84,7 +95,7 @@ export class OrderBookKeeperService {
     if (state === undefined) throw new Error(`order book of ${event.symbol} is not prepared for this batch`);
     if (state.replayAhead > 0) {
       state.replayAhead--;
-      if (!state.recentIds.has(eventId)) {
+      if (!isSequenced(state, eventId)) {
         // It precedes, in log order, events that were sequenced, yet was not: it was rejected the
         // first time, and applying it now would move the book back.
         return {
@@ -93,7 +104,7 @@ export class OrderBookKeeperService {
         };
       }
     }
-    if (state.recentIds.has(eventId)) return { outcome: 'replayed' };
+    if (isSequenced(state, eventId)) return { outcome: 'replayed' };
 
     const { kind, bids, asks } = event.data;
     if (kind === 'delta' && state.book === undefined) {
@@ -148,6 +159,19 @@ export class OrderBookKeeperService {
     return this.books.get(symbol)?.book?.levels();
   }
 
+  /** The symbol's book for this batch: kept, reloaded when its room moved on without it, or loaded. */
+  private async ready(symbol: string): Promise<BookState> {
+    const state = this.books.get(symbol);
+    if (state !== undefined) {
+      const seq = await this.store.currentSeq(state.room);
+      if (seq === state.seq) return state;
+      this.logger.warn(`${state.room} moved from seq ${state.seq} to ${seq} without this instance: reloading its book`);
+    }
+    const loaded = await this.load(symbol);
+    this.books.set(symbol, loaded);
+    return loaded;
+  }
+
   private async load(symbol: string): Promise<BookState> {
     const room = createRoomName.orderbook(symbol);
     const recovered = await recoverBook(this.store, room, this.settings.maxDepth, this.settings.rememberedIds);
@@ -160,6 +184,7 @@ export class OrderBookKeeperService {
       sinceSnapshot: 0,
       snapshotRequested,
       recentIds: new Set(recovered.sequencedIds.slice(-this.settings.rememberedIds)),
+      storeKnown: new Set(),
       replayUntil: recovered.sequencedIds.length > 0 ? recovered.lastEventId : undefined,
       replayAhead: 0,
     };
@@ -179,7 +204,7 @@ export class OrderBookKeeperService {
     for (const event of events) {
       if (event.symbol !== symbol) continue;
       position++;
-      if (state.recentIds.has(event.eventId)) {
+      if (isSequenced(state, event.eventId)) {
         state.replayAhead = position;
         lastKnown = event.eventId;
       }
@@ -193,4 +218,9 @@ export class OrderBookKeeperService {
       state.recentIds.delete(state.recentIds.values().next().value as string);
     }
   }
+}
+
+/** The event was sequenced into the room before: by this keeper, or as the store remembers. */
+function isSequenced(state: BookState, eventId: string): boolean {
+  return state.recentIds.has(eventId) || state.storeKnown.has(eventId);
 }

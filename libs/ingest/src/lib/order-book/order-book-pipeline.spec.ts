@@ -254,10 +254,11 @@ describe('order books in the ingest pipeline (in-memory ports)', () => {
     expect(await historyOf(store, ROOM)).toEqual((await uninterruptedRun(STORY)).history);
   });
 
+  const withId = (id: string, event: BookInput): BookInput => ({ ...event, id });
+
   it('skips an event id re-sent later by its producer instead of moving the book back', async () => {
     const { store, log } = ports();
     const { pipeline, keeper } = createBookPipeline(store, log);
-    const withId = (id: string, event: BookInput): BookInput => ({ ...event, id });
     const raws = await sendBookEvents(log, [
       withId('s', S0),
       withId('a', deltaEvent('BTC-USDC', [['99', '5']], [])),
@@ -269,6 +270,33 @@ describe('order books in the ingest pipeline (in-memory ports)', () => {
     expect(await store.currentSeq(ROOM)).toBe(3);
     expect(keeper.bookOf('BTC-USDC')?.bids).toEqual([['100', '1'], ['99', '7']]);
     expect((await storedBook(store, ROOM))?.bids).toEqual([['100', '1'], ['99', '7']]);
+  });
+
+  it('skips a re-sent event id the keeper no longer remembers but the store does, and builds the next event on the right book', async () => {
+    const { store, log } = ports();
+    const { pipeline, keeper } = createBookPipeline(store, log, { rememberedIds: 2 });
+    const raws = await sendBookEvents(log, [
+      withId('s', S0),
+      withId('a', deltaEvent('BTC-USDC', [['99', '5']], [])),
+      withId('b', deltaEvent('BTC-USDC', [['99', '7']], [])),
+      withId('c', deltaEvent('BTC-USDC', [['98', '1']], [])),
+      withId('d', deltaEvent('BTC-USDC', [['97', '1']], [])),
+      // 'a' again, three ids back: older than the keeper's memory of two, within the store's window.
+      withId('a', deltaEvent('BTC-USDC', [['99', '5']], [])),
+      withId('e', deltaEvent('BTC-USDC', [['96', '1']], [])),
+    ]);
+    await pipeline.handleBatch(raws.slice(0, 5));
+    await pipeline.handleBatch(raws.slice(5));
+    const bids = [['100', '1'], ['99', '7'], ['98', '1'], ['97', '1'], ['96', '1']];
+    expect(await store.currentSeq(ROOM)).toBe(6);
+    const stored = await storedBook(store, ROOM);
+    expect(stored?.bids).toEqual(bids);
+    expect(keeper.bookOf('BTC-USDC')?.bids).toEqual(bids);
+    // What clients were sent after 'd' is the delta of 'e' alone, with the right book's checksum.
+    const last = (await historyOf(store, ROOM)).at(-1);
+    expect(last).toMatchObject({ seq: 6, kind: 'delta', bids: [['96', '1']], asks: [] });
+    expect(last?.checksum).toBe(stored?.checksum);
+    expect(deadLettersOf(log)).toEqual([]);
   });
 });
 
@@ -283,6 +311,7 @@ class FlakyStore implements RoomStore {
     return this.inner.append(request);
   }
 
+  knownEventIds = (room: string, eventIds: readonly string[]) => this.inner.knownEventIds(room, eventIds);
   currentSeq = (room: string) => this.inner.currentSeq(room);
   snapshot = (room: string) => this.inner.snapshot(room);
   readSince = (room: string, afterSeq: number, limit: number) => this.inner.readSince(room, afterSeq, limit);

@@ -46,6 +46,11 @@ export class InMemoryRoomStore implements RoomStore {
     return { seq, duplicate: false };
   }
 
+  async knownEventIds(room: string, eventIds: readonly string[]): Promise<Set<string>> {
+    const seen = this.rooms.get(room)?.seen;
+    return new Set(seen ? eventIds.filter((id) => seen.has(id)) : []);
+  }
+
   async currentSeq(room: string): Promise<number> {
     return this.rooms.get(room)?.seq ?? 0;
   }

@@ -52,6 +52,11 @@ export interface RoomStore {
    * snapshot, append to the capped history, publish the envelope on the room's channel.
    */
   append(request: AppendRequest): Promise<AppendResult>;
+  /**
+   * Which of `eventIds` the room has already sequenced, as far back as its dedupe window
+   * reaches: the ids `append` would answer as duplicates.
+   */
+  knownEventIds(room: string, eventIds: readonly string[]): Promise<Set<string>>;
   /** Current seq of a room (0 when the room has never had an event). */
   currentSeq(room: string): Promise<number>;
   snapshot(room: string): Promise<StoredSnapshot | undefined>;
