@@ -151,10 +151,13 @@ describe('order books in the ingest pipeline (in-memory ports)', () => {
   });
 
   describe('replays after a crash', () => {
-    it('a whole batch sequenced before the crash: nothing published, no seq used, the book recovered from the store', async () => {
+    it.each([
+      ['the keeper remembers every id of it', 1000],
+      ['the keeper remembers two ids, the store all', 2],
+    ])('a whole batch sequenced before the crash (%s): nothing published, no seq used, the book recovered from the store', async (_memory, rememberedIds) => {
       const { store, log, hub } = ports();
       const raws = await sendBookEvents(log, STORY);
-      await createBookPipeline(store, log).pipeline.handleBatch(raws);
+      await createBookPipeline(store, log, { rememberedIds }).pipeline.handleBatch(raws);
       const before = { seq: await store.currentSeq(ROOM), history: await historyOf(store, ROOM), stored: await storedBook(store, ROOM) };
       const lettersBefore = deadLettersOf(log).length;
 
@@ -163,7 +166,7 @@ describe('order books in the ingest pipeline (in-memory ports)', () => {
       const live: string[] = [];
       feed.setListener((_room, envelope) => live.push(envelope));
       await feed.subscribe(ROOM);
-      const restarted = createBookPipeline(store, log);
+      const restarted = createBookPipeline(store, log, { rememberedIds });
       await restarted.pipeline.handleBatch(raws);
       await new Promise(setImmediate);
       expect(live).toEqual([]);
