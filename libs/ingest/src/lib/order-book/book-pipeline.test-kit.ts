@@ -4,6 +4,7 @@ import {
   DEAD_LETTER_TOPIC,
   DEXEventType,
   KAFKA_TOPICS,
+  type BookLevel,
   type OrderBookUpdateMessage,
   type ProducerEventInputOf,
   type RoomEnvelope,
@@ -89,3 +90,25 @@ export const deltaEvent = (symbol: string, bids: [string, string][], asks: [stri
   timestamp,
   data: { kind: 'delta', bids, asks },
 });
+
+/**
+ * A producer re-sends id 'a' after three newer ids (further back than a keeper remembering two,
+ * within the store's dedupe window), then a new event follows. The first `firstBatch` events
+ * make one batch, the rest the next; `bids` is the book they must end with (asks: 101 × 1).
+ */
+export function resentBeyondMemory(symbol: string): { events: BookInput[]; firstBatch: number; bids: BookLevel[] } {
+  const withId = (id: string, event: BookInput): BookInput => ({ ...event, id });
+  return {
+    events: [
+      withId('s', snapshotEvent(symbol, [['100', '1']], [['101', '1']])),
+      withId('a', deltaEvent(symbol, [['99', '5']], [])),
+      withId('b', deltaEvent(symbol, [['99', '7']], [])),
+      withId('c', deltaEvent(symbol, [['98', '1']], [])),
+      withId('d', deltaEvent(symbol, [['97', '1']], [])),
+      withId('a', deltaEvent(symbol, [['99', '5']], [])),
+      withId('e', deltaEvent(symbol, [['96', '1']], [])),
+    ],
+    firstBatch: 5,
+    bids: [['100', '1'], ['99', '7'], ['98', '1'], ['97', '1'], ['96', '1']],
+  };
+}

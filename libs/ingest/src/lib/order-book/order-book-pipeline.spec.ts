@@ -13,6 +13,7 @@ import {
   deltaEvent,
   historyOf,
   messageOfEnvelope,
+  resentBeyondMemory,
   sendBookEvents,
   snapshotEvent,
   storedBook,
@@ -278,19 +279,10 @@ describe('order books in the ingest pipeline (in-memory ports)', () => {
   it('skips a re-sent event id the keeper no longer remembers but the store does, and builds the next event on the right book', async () => {
     const { store, log } = ports();
     const { pipeline, keeper } = createBookPipeline(store, log, { rememberedIds: 2 });
-    const raws = await sendBookEvents(log, [
-      withId('s', S0),
-      withId('a', deltaEvent('BTC-USDC', [['99', '5']], [])),
-      withId('b', deltaEvent('BTC-USDC', [['99', '7']], [])),
-      withId('c', deltaEvent('BTC-USDC', [['98', '1']], [])),
-      withId('d', deltaEvent('BTC-USDC', [['97', '1']], [])),
-      // 'a' again, three ids back: older than the keeper's memory of two, within the store's window.
-      withId('a', deltaEvent('BTC-USDC', [['99', '5']], [])),
-      withId('e', deltaEvent('BTC-USDC', [['96', '1']], [])),
-    ]);
-    await pipeline.handleBatch(raws.slice(0, 5));
-    await pipeline.handleBatch(raws.slice(5));
-    const bids = [['100', '1'], ['99', '7'], ['98', '1'], ['97', '1'], ['96', '1']];
+    const { events, firstBatch, bids } = resentBeyondMemory('BTC-USDC');
+    const raws = await sendBookEvents(log, events);
+    await pipeline.handleBatch(raws.slice(0, firstBatch));
+    await pipeline.handleBatch(raws.slice(firstBatch));
     expect(await store.currentSeq(ROOM)).toBe(6);
     const stored = await storedBook(store, ROOM);
     expect(stored?.bids).toEqual(bids);

@@ -6,6 +6,7 @@ import {
   deltaEvent,
   historyOf,
   messageOfEnvelope,
+  resentBeyondMemory,
   sendBookEvents,
   snapshotEvent,
   storedBook,
@@ -94,22 +95,14 @@ describe('order book crash and replay on the real Redis store', () => {
     const store = new RedisRoomStore(await connect('books-resent'), limits, settings.keyPrefix);
     const log = new InMemoryEventLog(1);
     const { pipeline, keeper } = createBookPipeline(store, log, { rememberedIds: 2 });
-    const withId = (id: string, event: BookInput): BookInput => ({ ...event, id });
-    const raws = await sendBookEvents(log, [
-      withId('s', snapshotEvent('SOL-USDC', [['2500', '1']], [['2501', '1']])),
-      withId('a', deltaEvent('SOL-USDC', [['2499', '5']], [])),
-      withId('b', deltaEvent('SOL-USDC', [['2499', '7']], [])),
-      withId('c', deltaEvent('SOL-USDC', [['2498', '1']], [])),
-      withId('a', deltaEvent('SOL-USDC', [['2499', '5']], [])),
-      withId('d', deltaEvent('SOL-USDC', [['2497', '1']], [])),
-    ]);
-    await pipeline.handleBatch(raws.slice(0, 4));
-    await pipeline.handleBatch(raws.slice(4));
-    const bids = [['2500', '1'], ['2499', '7'], ['2498', '1'], ['2497', '1']];
-    expect(await store.currentSeq('orderbook:SOL-USDC')).toBe(5);
+    const { events, firstBatch, bids } = resentBeyondMemory('SOL-USDC');
+    const raws = await sendBookEvents(log, events);
+    await pipeline.handleBatch(raws.slice(0, firstBatch));
+    await pipeline.handleBatch(raws.slice(firstBatch));
+    expect(await store.currentSeq('orderbook:SOL-USDC')).toBe(6);
     expect((await storedBook(store, 'orderbook:SOL-USDC'))?.bids).toEqual(bids);
     expect(keeper.bookOf('SOL-USDC')?.bids).toEqual(bids);
-    expect((await historyOf(store, 'orderbook:SOL-USDC')).map((message) => message.id)).toEqual(['s', 'a', 'b', 'c', 'd']);
+    expect((await historyOf(store, 'orderbook:SOL-USDC')).map((message) => message.id)).toEqual(['s', 'a', 'b', 'c', 'd', 'e']);
   });
 });
 
