@@ -37,7 +37,7 @@ const delta: BookMessageBody = { kind: 'delta', bids: levels(-1).slice(0, 2), as
 const cases: [string, (n: number) => number][] = [
   ['price_update', (n) => roomDeliveriesOf(price, `e-${n}`)[0].messageTail.length],
   ['trade_notification (private)', (n) => roomDeliveriesOf(trade, `e-${n}`)[0].messageTail.length],
-  ['order_book_update (delta + 10-level snapshot)', (n) => orderBookDeliveryOf(book, `e-${n}`, { outcome: 'accepted', live: delta, snapshot: full }).messageTail.length],
+  ['order_book_update (delta + 10-level snapshot)', (n) => orderBookDeliveryOf(book, `e-${n}`, { outcome: 'accepted', live: delta, snapshot: full, seq: n + 1 }).messageTail.length],
 ];
 
 process.stdout.write(`ingest mapping, ${count.toLocaleString('en-US')} events per type, Node ${process.version}\n`);

@@ -91,7 +91,8 @@ export class IngestPipelineService {
         // Object.assign below, not spread syntax, which is slow in Node 20's V8 (room-message.mapper.ts).
         if (outcome.outcome === 'accepted') {
           const delivery = orderBookDeliveryOf(event, eventId, outcome);
-          const append = this.store.append(Object.assign({ eventId, publishedAt }, delivery));
+          // The seq the keeper built it for: after a lost append the store refuses the rest.
+          const append = this.store.append(Object.assign({ eventId, publishedAt, expectedSeq: outcome.seq }, delivery));
           appends.push(
             append.then((appended) => {
               this.books.recordAppend(event.symbol, appended);

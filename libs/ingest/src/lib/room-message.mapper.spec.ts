@@ -58,7 +58,7 @@ describe('room messages', () => {
     }) as NormalisedEventOf<DEXEventType.ORDER_BOOK_UPDATE>;
     const full = { kind: 'snapshot' as const, bids: [['3000.5', '2'] as [string, string]], asks: [['3001', '1'] as [string, string]], checksum: 42 };
     const delta = { kind: 'delta' as const, bids: [['3000.5', '2'] as [string, string]], asks: [], checksum: 42 };
-    const delivery = orderBookDeliveryOf(event, 'e-6', { outcome: 'accepted', live: delta, snapshot: full });
+    const delivery = orderBookDeliveryOf(event, 'e-6', { outcome: 'accepted', live: delta, snapshot: full, seq: 6 });
     const head = '"room":"orderbook:ETH-USDC","id":"e-6","timestamp":1795713984699,"symbol":"ETH-USDC"';
     expect(delivery).toEqual({
       room: 'orderbook:ETH-USDC',
@@ -67,7 +67,7 @@ describe('room messages', () => {
       snapshotTail: `${head},"kind":"snapshot","bids":[["3000.5","2"]],"asks":[["3001","1"]],"checksum":42}`,
     });
     // A snapshot event: one message, which is also the snapshot.
-    const whole = orderBookDeliveryOf(event, 'e-7', { outcome: 'accepted', live: full, snapshot: full });
+    const whole = orderBookDeliveryOf(event, 'e-7', { outcome: 'accepted', live: full, snapshot: full, seq: 7 });
     expect(whole.messageTail).toBe(whole.snapshotTail);
   });
 });

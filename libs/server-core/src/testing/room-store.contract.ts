@@ -101,6 +101,30 @@ export function describeRoomStoreContract(name: string, createHarness: () => Pro
       expect(await harness.store.append(request(room, 'd1', '1'))).toEqual({ seq: 6, duplicate: false });
     });
 
+    it('refuses an append that would not take its expected seq, writing and publishing nothing', async () => {
+      const room = uniqueRoom();
+      const feed = await harness.createFeed();
+      const received = await collect(feed, room);
+      expect(await harness.store.append({ ...request(room, 'x1', '1'), expectedSeq: 1 })).toEqual({ seq: 1, duplicate: false });
+      // An append before it was lost: the next one must not take its place.
+      await expect(harness.store.append({ ...request(room, 'x3', '3'), expectedSeq: 3 })).rejects.toThrow(
+        `append to ${room} refused: the event was to take seq 3, but the room is at seq 1`,
+      );
+      await expect(harness.store.append({ ...request(room, 'x0', '0'), expectedSeq: 1 })).rejects.toThrow('the room is at seq 1');
+      expect(await harness.store.currentSeq(room)).toBe(1);
+      expect(await harness.store.snapshot(room)).toMatchObject({ seq: 1 });
+      expect(await harness.store.knownEventIds(room, ['x3', 'x0'])).toEqual(new Set());
+      // An id already sequenced answers as a duplicate whatever it expected.
+      expect(await harness.store.append({ ...request(room, 'x1', '1'), expectedSeq: 7 })).toEqual({ seq: 1, duplicate: true });
+      expect(await harness.store.append({ ...request(room, 'x2', '2'), expectedSeq: 2 })).toEqual({ seq: 2, duplicate: false });
+      await eventually(() => received.length === 2);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(received.map((envelope) => JSON.parse(envelope).seq)).toEqual([1, 2]);
+      const history = await harness.store.readSince(room, 0, 100);
+      expect(history.complete && history.envelopes.length).toBe(2);
+      await feed.close();
+    });
+
     it('says which event ids a room has sequenced, as far back as the dedupe window reaches', async () => {
       const room = uniqueRoom();
       expect(await harness.store.knownEventIds(room, ['k1'])).toEqual(new Set());

@@ -5,12 +5,20 @@
  *
  * KEYS: 1 seq, 2 snapshot, 3 history stream, 4 seen ids (zset id -> seq)
  * ARGV: 1 event id, 2 type, 3 room as JSON string, 4 publishedAt, 5 message tail,
- *       6 snapshot tail ('' = none), 7 history limit, 8 dedupe window, 9 channel
+ *       6 snapshot tail ('' = none), 7 history limit, 8 dedupe window, 9 channel,
+ *       10 expected seq ('' = any)
+ * A refused expected seq answers the error `SEQ_CONFLICT <current seq>`, before any write.
  */
 export const APPEND_EVENT_LUA = `
 local known = redis.call('ZSCORE', KEYS[4], ARGV[1])
 if known then
   return {tonumber(known), 1}
+end
+if ARGV[10] ~= '' then
+  local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+  if current + 1 ~= tonumber(ARGV[10]) then
+    return redis.error_reply('SEQ_CONFLICT ' .. string.format('%d', current))
+  end
 end
 local seq = redis.call('INCR', KEYS[1])
 local seqText = string.format('%d', seq)

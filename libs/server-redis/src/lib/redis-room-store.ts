@@ -7,6 +7,7 @@ import type {
   RoomStoreLimits,
   StoredSnapshot,
 } from '@moonx-farm/server-core';
+import { seqConflictMessage } from '@moonx-farm/server-core';
 import { APPEND_EVENT_LUA } from './append-event.lua';
 import type { RedisConnection } from './redis-connection.factory';
 
@@ -35,7 +36,7 @@ export class RedisRoomStore implements RoomStore {
 
   async append(request: AppendRequest): Promise<AppendResult> {
     const keys = roomKeys(request.room, this.keyPrefix);
-    const [seq, duplicate] = await (this.redis as unknown as WithAppendCommand).wsgAppendEvent(
+    const reply = (this.redis as unknown as WithAppendCommand).wsgAppendEvent(
       keys.seq,
       keys.snapshot,
       keys.history,
@@ -49,7 +50,11 @@ export class RedisRoomStore implements RoomStore {
       this.limits.historyLimit,
       this.limits.dedupeWindow,
       keys.channel,
+      request.expectedSeq ?? '',
     );
+    const [seq, duplicate] = await reply.catch((error: Error) => {
+      throw refusalOf(error, request);
+    });
     return { seq: Number(seq), duplicate: duplicate === 1 };
   }
 
@@ -99,6 +104,15 @@ function seqOfEntryId(id: string): number {
 }
 
 const SEQ_PREFIX = /^\{"seq":(\d+),/;
+/** The append script's refusal of an expected seq: `SEQ_CONFLICT <current seq>`. */
+const SEQ_CONFLICT = /^SEQ_CONFLICT (\d+)/;
+
+/** The script's refusal of an expected seq in the words every store uses; any other error as it is. */
+function refusalOf(error: Error, request: AppendRequest): Error {
+  const conflict = SEQ_CONFLICT.exec(error.message);
+  if (!conflict || request.expectedSeq === undefined) return error;
+  return new Error(seqConflictMessage(request.room, Number(conflict[1]), request.expectedSeq));
+}
 
 function seqOfMessage(message: string): number {
   const match = SEQ_PREFIX.exec(message);

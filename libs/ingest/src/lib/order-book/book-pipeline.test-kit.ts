@@ -9,7 +9,7 @@ import {
   type ProducerEventInputOf,
   type RoomEnvelope,
 } from '@moonx-farm/events';
-import type { InMemoryEventLog, RawEvent, RoomStore } from '@moonx-farm/server-core';
+import type { AppendRequest, AppendResult, InMemoryEventLog, RawEvent, RoomStore } from '@moonx-farm/server-core';
 import type { DeadLetter } from '../dead-letter';
 import { IngestPipelineService } from '../ingest-pipeline.service';
 import { OrderBookKeeperService } from './order-book-keeper.service';
@@ -112,3 +112,22 @@ export function resentBeyondMemory(symbol: string): { events: BookInput[]; first
     bids: [['100', '1'], ['99', '7'], ['98', '1'], ['97', '1'], ['96', '1']],
   };
 }
+
+/** Fails the appends whose number (from 1) matches, letting the others through. */
+export class FlakyStore implements RoomStore {
+  private appends = 0;
+
+  constructor(private readonly inner: RoomStore, private readonly fails: (appendNumber: number) => boolean) {}
+
+  async append(request: AppendRequest): Promise<AppendResult> {
+    if (this.fails(++this.appends)) throw new Error('store unavailable');
+    return this.inner.append(request);
+  }
+
+  knownEventIds = (room: string, eventIds: readonly string[]) => this.inner.knownEventIds(room, eventIds);
+  currentSeq = (room: string) => this.inner.currentSeq(room);
+  snapshot = (room: string) => this.inner.snapshot(room);
+  readSince = (room: string, afterSeq: number, limit: number) => this.inner.readSince(room, afterSeq, limit);
+  close = () => this.inner.close();
+}
+

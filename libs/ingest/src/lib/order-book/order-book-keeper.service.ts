@@ -16,8 +16,10 @@ interface BookState {
   room: string;
   /** Undefined until a snapshot is known: deltas are rejected then. */
   book: OrderBook | undefined;
-  /** The room's seq the book belongs to. */
+  /** The room's seq the book belongs to, as the store confirmed it. */
   seq: number;
+  /** The seq the last event applied to the book takes: ahead of `seq` while its append is in flight. */
+  appliedSeq: number;
   sinceSnapshot: number;
   snapshotRequested: boolean;
   /** Ids already sequenced into the room, oldest first (a Set keeps insertion order). */
@@ -52,6 +54,8 @@ export interface BookEventRef {
  * it has sequenced, so an id re-sent from further back than this keeper remembers is skipped
  * too, as far back as the store's dedupe window: applied, it would move the book back, and
  * every event after it in the batch would be published and stored on the wrong book.
+ * Each accepted event says the seq it was built for (`appliedSeq`), and the store refuses its
+ * append at any other: when an append is lost, none built on its book is published.
  * Batches touching one symbol must not overlap: the event source hands over one batch at a
  * time, and a symbol's events share a partition key.
  */
@@ -84,6 +88,7 @@ export class OrderBookKeeperService {
       [...idsBySymbol].map(async ([symbol, ids]) => {
         const [state, known] = await Promise.all([this.ready(symbol), this.store.knownEventIds(createRoomName.orderbook(symbol), ids)]);
         state.storeKnown = known;
+        state.appliedSeq = state.seq;
       }),
     );
     for (const symbol of idsBySymbol.keys()) this.planReplay(this.books.get(symbol) as BookState, symbol, events);
@@ -115,16 +120,17 @@ export class OrderBookKeeperService {
     if (!result.ok) return { outcome: 'rejected', reason: `order book ${kind} for ${event.symbol} rejected: ${result.reason}; the book keeps its previous state` };
     state.book = book;
     this.remember(state, eventId);
+    const seq = ++state.appliedSeq;
 
     // Object.assign, not spread syntax, which is slow in Node 20 (room-message.mapper.ts).
     const full: BookMessageBody = Object.assign({ kind: 'snapshot' as const }, book.levels(), { checksum: book.checksum() });
     if (kind === 'snapshot' || state.snapshotRequested || state.sinceSnapshot + 1 >= this.settings.snapshotEvery) {
       state.sinceSnapshot = 0;
       state.snapshotRequested = false;
-      return { outcome: 'accepted', live: full, snapshot: full };
+      return { outcome: 'accepted', live: full, snapshot: full, seq };
     }
     state.sinceSnapshot++;
-    return { outcome: 'accepted', live: Object.assign({ kind: 'delta' as const }, result.changes, { checksum: full.checksum }), snapshot: full };
+    return { outcome: 'accepted', live: Object.assign({ kind: 'delta' as const }, result.changes, { checksum: full.checksum }), snapshot: full, seq };
   }
 
   /** Feeds an append's result back, so the keeper knows the seq its book belongs to. */
@@ -181,6 +187,7 @@ export class OrderBookKeeperService {
       room,
       book: recovered.book,
       seq: recovered.seq,
+      appliedSeq: recovered.seq,
       sinceSnapshot: 0,
       snapshotRequested,
       recentIds: new Set(recovered.sequencedIds.slice(-this.settings.rememberedIds)),

@@ -3,14 +3,12 @@ import {
   InMemoryEventLog,
   InMemoryPubSubHub,
   InMemoryRoomStore,
-  type AppendRequest,
-  type AppendResult,
-  type RoomStore,
 } from '@moonx-farm/server-core';
 import {
   createBookPipeline,
   deadLettersOf,
   deltaEvent,
+  FlakyStore,
   historyOf,
   messageOfEnvelope,
   resentBeyondMemory,
@@ -231,20 +229,37 @@ describe('order books in the ingest pipeline (in-memory ports)', () => {
     expect(await historyOf(store, ROOM)).toEqual((await uninterruptedRun(STORY)).history);
   });
 
-  it('one lost append among later ones that succeed: seqs stay contiguous, the stored book ends right, clients see a checksum gap', async () => {
-    const { store, log } = ports();
+  it('one lost append among later ones: the store refuses those after it, and the redelivery ends like an uninterrupted run, no gap', async () => {
+    const { store, log, hub } = ports();
+    const feed = hub.createFeed();
+    const live: string[] = [];
+    feed.setListener((_room, envelope) => live.push(envelope));
+    await feed.subscribe(ROOM);
     const flaky = new FlakyStore(store, (n) => n === 4);
     const { pipeline } = createBookPipeline(flaky, log);
     const raws = await sendBookEvents(log, STORY);
+    // The fourth append is lost; the three after it were built on its book and are refused.
     await expect(pipeline.handleBatch(raws)).rejects.toThrow('store unavailable');
+    expect(await store.currentSeq(ROOM)).toBe(3);
     await pipeline.handleBatch(raws);
-    const history = await historyOf(store, ROOM);
-    expect(history.map((message) => message.seq)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(await storedBook(store, ROOM)).toMatchObject({ bids: [['95', '3'], ['94', '1']], asks: [['97', '2']] });
-    // The lost delta (bid 101.5) was never delivered, so a client's book disagrees with the
-    // next checksum and it takes the snapshot: the gap is visible, never silent.
-    const clientAfterSeq3 = { bids: [['99.5', '4'], ['99', '2']] as BookLevel[], asks: [['102', '3'], ['103', '1']] as BookLevel[] };
-    expect(history[3].checksum).not.toBe(bookChecksum(clientAfterSeq3.bids, clientAfterSeq3.asks));
+    const expected = await uninterruptedRun(STORY);
+    expect(await historyOf(store, ROOM)).toEqual(expected.history);
+    expect(await storedBook(store, ROOM)).toEqual(expected.stored);
+    // Every message clients got follows the one before it: each checksum matches the book
+    // their previous messages built.
+    await new Promise(setImmediate);
+    const delivered = live.map(messageOfEnvelope);
+    expect(delivered.map((message) => message.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    let bids: BookLevel[] = [];
+    let asks: BookLevel[] = [];
+    for (const message of delivered) {
+      if (message.kind === 'snapshot') [bids, asks] = [message.bids, message.asks];
+      else [bids, asks] = [applyLevels(bids, message.bids, 'bids'), applyLevels(asks, message.asks, 'asks')];
+      expect(bookChecksum(bids, asks)).toBe(message.checksum);
+    }
+    // Only the event the book refuses (it crosses) is dead-lettered, once.
+    expect(deadLettersOf(log).map((letter) => letter.source.offset)).toEqual(['2']);
+    await feed.close();
   });
 
   it('reloads a book whose room moved on without it (another instance owned the partition)', async () => {
@@ -295,21 +310,12 @@ describe('order books in the ingest pipeline (in-memory ports)', () => {
   });
 });
 
-/** Fails the appends whose number (from 1) matches, letting the others through. */
-class FlakyStore implements RoomStore {
-  private appends = 0;
-
-  constructor(private readonly inner: RoomStore, private readonly fails: (appendNumber: number) => boolean) {}
-
-  async append(request: AppendRequest): Promise<AppendResult> {
-    if (this.fails(++this.appends)) throw new Error('store unavailable');
-    return this.inner.append(request);
+/** What a client does with a delta's levels: absolute sizes, "0" deletes; best first. */
+function applyLevels(levels: BookLevel[], changes: BookLevel[], side: 'bids' | 'asks'): BookLevel[] {
+  const book = new Map(levels);
+  for (const [price, size] of changes) {
+    if (Number(size) === 0) book.delete(price);
+    else book.set(price, size);
   }
-
-  knownEventIds = (room: string, eventIds: readonly string[]) => this.inner.knownEventIds(room, eventIds);
-  currentSeq = (room: string) => this.inner.currentSeq(room);
-  snapshot = (room: string) => this.inner.snapshot(room);
-  readSince = (room: string, afterSeq: number, limit: number) => this.inner.readSince(room, afterSeq, limit);
-  close = () => this.inner.close();
+  return [...book].sort((a, b) => (side === 'bids' ? Number(b[0]) - Number(a[0]) : Number(a[0]) - Number(b[0])));
 }
-

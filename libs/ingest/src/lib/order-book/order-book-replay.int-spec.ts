@@ -4,6 +4,7 @@ import { getSharedTestEnv, uniqueName } from '@moonx-farm/test-env';
 import {
   createBookPipeline,
   deltaEvent,
+  FlakyStore,
   historyOf,
   messageOfEnvelope,
   resentBeyondMemory,
@@ -89,6 +90,24 @@ describe('order book crash and replay on the real Redis store', () => {
     expect(live).toEqual([5, 6, 7, 8]);
     expect((await storedBook(store, ROOM))?.bids).toEqual([['2501', '1'], ['2499.9', '5'], ['0.10000000000000000001', '1']]);
     await feed.close();
+  });
+
+  it('a lost append: Redis refuses the appends built on it, and the redelivery leaves the history an uninterrupted run makes', async () => {
+    const log = new InMemoryEventLog(1);
+    const raws = await sendBookEvents(
+      log,
+      EVENTS.map((event) => ({ ...event, symbol: 'ARB-USDC' })),
+    );
+    const reference = new InMemoryRoomStore(new InMemoryPubSubHub(), limits);
+    await createBookPipeline(reference, new InMemoryEventLog(1)).pipeline.handleBatch(raws);
+    const expected = await historyOf(reference, 'orderbook:ARB-USDC');
+
+    const store = new RedisRoomStore(await connect('books-lost-append'), limits, settings.keyPrefix);
+    const { pipeline } = createBookPipeline(new FlakyStore(store, (n) => n === 3), log);
+    await expect(pipeline.handleBatch(raws)).rejects.toThrow('store unavailable');
+    expect(await store.currentSeq('orderbook:ARB-USDC')).toBe(2);
+    await pipeline.handleBatch(raws);
+    expect(await historyOf(store, 'orderbook:ARB-USDC')).toEqual(expected);
   });
 
   it('an id re-sent from further back than the keeper remembers is skipped by what Redis remembers, and the next event builds on the right book', async () => {

@@ -46,8 +46,11 @@ export interface BookMessageBody {
 }
 
 export type BookOutcome =
-  /** `live` goes to clients; `snapshot` (the full book) becomes the room's stored snapshot. */
-  | { outcome: 'accepted'; live: BookMessageBody; snapshot: BookMessageBody }
+  /**
+   * `live` goes to clients; `snapshot` (the full book) becomes the room's stored snapshot; `seq`
+   * is the room seq it must take (the book it was built on is the room's at `seq - 1`).
+   */
+  | { outcome: 'accepted'; live: BookMessageBody; snapshot: BookMessageBody; seq: number }
   /** Already sequenced before (a replay or a re-send): nothing to publish. */
   | { outcome: 'replayed' }
   /** Goes to the dead-letter topic with this reason; the book is unchanged. */

@@ -6,6 +6,7 @@ import type {
   RoomStoreLimits,
   StoredSnapshot,
 } from '../ports/room-store.port';
+import { seqConflictMessage } from '../ports/room-store.port';
 import { buildEnvelope, buildMessage } from '../room-message-builder';
 import type { InMemoryPubSubHub } from './in-memory-room-feed';
 
@@ -29,6 +30,9 @@ export class InMemoryRoomStore implements RoomStore {
     const state = this.stateOf(request.room);
     const known = state.seen.get(request.eventId);
     if (known !== undefined) return { seq: known, duplicate: true };
+    if (request.expectedSeq !== undefined && request.expectedSeq !== state.seq + 1) {
+      throw new Error(seqConflictMessage(request.room, state.seq, request.expectedSeq));
+    }
 
     const seq = ++state.seq;
     state.seen.set(request.eventId, seq);

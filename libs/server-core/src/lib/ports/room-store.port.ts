@@ -19,6 +19,13 @@ export interface AppendRequest {
   snapshotTail?: string;
   /** Ingest time, epoch ms, carried in the envelope for stage latency. */
   publishedAt: number;
+  /**
+   * When set, the event must take exactly this seq: the store refuses the append (rejects, and
+   * writes and publishes nothing) unless the room is at `expectedSeq - 1`. An id already
+   * sequenced still answers as a duplicate. Order books use it: each message carries the
+   * checksum of the book after every message before it, so none may follow a lost one.
+   */
+  expectedSeq?: number;
 }
 
 export interface AppendResult {
@@ -66,3 +73,8 @@ export interface RoomStore {
 }
 
 export const ROOM_STORE = Symbol('ROOM_STORE');
+
+/** Why an append with `expectedSeq` was refused (the same words from every store). */
+export function seqConflictMessage(room: string, seq: number, expectedSeq: number): string {
+  return `append to ${room} refused: the event was to take seq ${expectedSeq}, but the room is at seq ${seq}`;
+}
