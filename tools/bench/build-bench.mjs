@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Bundles the benchmark programs into dist/tools/bench/ (runner, load generator, baselines).
 // esbuild resolves the workspace path aliases; npm packages stay external. No decorator
-// metadata is needed: nothing here runs NestJS.
+// metadata is needed: nothing here runs NestJS's container (ingest-books builds ingest's
+// services by hand).
 import { build } from 'esbuild';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,7 @@ const entries = {
   'baseline-kafka': 'servers/baseline-kafka.main.ts',
   'profile-summary': 'profile-summary.main.ts',
   'ingest-mapping': 'ingest-mapping.main.ts',
+  'ingest-books': 'ingest-books.main.ts',
   'cpu-profile-preload': 'cpu-profile.preload.ts',
   'write-probe': 'write-probe.main.ts',
 };
