@@ -16,8 +16,13 @@ import { startRedisServer } from '@moonx-farm/test-env';
  */
 const batches = Number(process.argv[2] ?? 60);
 const size = Number(process.argv[3] ?? 500);
-if (!Number.isInteger(batches) || batches < 20) throw new Error(`batches must be a whole number ≥ 20, not ${process.argv[2]}`);
-if (!Number.isInteger(size) || size < 1 || size > 10000) throw new Error(`size must be a whole number from 1 to 10,000, not ${process.argv[3]}`);
+if (!Number.isInteger(batches) || batches < 20) refuse(`batches must be a whole number ≥ 20, not ${process.argv[2]}`);
+if (!Number.isInteger(size) || size < 1 || size > 10000) refuse(`size must be a whole number from 1 to 10,000, not ${process.argv[3]}`);
+
+function refuse(reason: string): never {
+  process.stderr.write(`ingest-books: ${reason}\nusage: node dist/tools/bench/ingest-books.js [batches, ≥ 20, default 60] [size, 1-10,000, default 500]\n`);
+  process.exit(2);
+}
 
 const TOPIC = KAFKA_TOPICS[DEXEventType.ORDER_BOOK_UPDATE];
 const SYMBOL = 'BENCH-USDC';
