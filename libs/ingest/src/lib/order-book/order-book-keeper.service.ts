@@ -16,10 +16,12 @@ interface BookState {
   room: string;
   /** Undefined until a snapshot is known: deltas are rejected then. */
   book: OrderBook | undefined;
-  /** The room's seq the book belongs to, as the store confirmed it. */
+  /**
+   * The room's seq the book belongs to: that of the last event applied to it. Its append may
+   * still be in flight, but the store gives it exactly this seq or none (a failed batch, or a
+   * duplicate, reloads the book), so between batches it is the store's.
+   */
   seq: number;
-  /** The seq the last event applied to the book takes: ahead of `seq` while its append is in flight. */
-  appliedSeq: number;
   sinceSnapshot: number;
   snapshotRequested: boolean;
   /** Ids already sequenced into the room, oldest first (a Set keeps insertion order). */
@@ -54,8 +56,8 @@ export interface BookEventRef {
  * it has sequenced, so an id re-sent from further back than this keeper remembers is skipped
  * too, as far back as the store's dedupe window: applied, it would move the book back, and
  * every event after it in the batch would be published and stored on the wrong book.
- * Each accepted event says the seq it was built for (`appliedSeq`), and the store refuses its
- * append at any other: when an append is lost, none built on its book is published.
+ * Each accepted event says the seq it was built for (`seq`), and the store refuses its append
+ * at any other: when an append is lost, none built on its book is published.
  * Batches touching one symbol must not overlap: the event source hands over one batch at a
  * time, and a symbol's events share a partition key.
  */
@@ -88,7 +90,6 @@ export class OrderBookKeeperService {
       [...idsBySymbol].map(async ([symbol, ids]) => {
         const [state, known] = await Promise.all([this.ready(symbol), this.store.knownEventIds(createRoomName.orderbook(symbol), ids)]);
         state.storeKnown = known;
-        state.appliedSeq = state.seq;
       }),
     );
     for (const symbol of idsBySymbol.keys()) this.planReplay(this.books.get(symbol) as BookState, symbol, events);
@@ -120,7 +121,7 @@ export class OrderBookKeeperService {
     if (!result.ok) return { outcome: 'rejected', reason: `order book ${kind} for ${event.symbol} rejected: ${result.reason}; the book keeps its previous state` };
     state.book = book;
     this.remember(state, eventId);
-    const seq = ++state.appliedSeq;
+    const seq = ++state.seq;
 
     // Object.assign, not spread syntax, which is slow in Node 20 (room-message.mapper.ts).
     const full: BookMessageBody = Object.assign({ kind: 'snapshot' as const }, book.levels(), { checksum: book.checksum() });
@@ -133,19 +134,17 @@ export class OrderBookKeeperService {
     return { outcome: 'accepted', live: Object.assign({ kind: 'delta' as const }, result.changes, { checksum: full.checksum }), snapshot: full, seq };
   }
 
-  /** Feeds an append's result back, so the keeper knows the seq its book belongs to. */
+  /**
+   * Feeds an append's result back. One that went through took the seq `apply` gave it (the store
+   * refuses any other); a duplicate means the store knew an event this keeper did not (another
+   * writer appended it since the batch's lookup): the store's snapshot is the truth, so read it
+   * again before the next batch.
+   */
   recordAppend(symbol: string, result: AppendResult): void {
     const state = this.books.get(symbol);
-    if (state === undefined) return;
-    if (result.duplicate || result.seq !== state.seq + 1) {
-      // The store knew something this keeper did not (an id older than its memory, or another
-      // writer): the store's snapshot is the truth, so read it again before the next batch.
-      const why = result.duplicate ? 'an event it did not remember as sequenced' : `seq ${result.seq} after ${state.seq}`;
-      this.logger.warn(`${state.room}: the store reported ${why}; reloading the book`);
-      this.books.delete(symbol);
-      return;
-    }
-    state.seq = result.seq;
+    if (state === undefined || !result.duplicate) return;
+    this.logger.warn(`${state.room}: the store reported an event it did not remember as sequenced; reloading the book`);
+    this.books.delete(symbol);
   }
 
   /** Forgets books (e.g. after a failed batch) so the next batch reloads them from the store. */
@@ -187,7 +186,6 @@ export class OrderBookKeeperService {
       room,
       book: recovered.book,
       seq: recovered.seq,
-      appliedSeq: recovered.seq,
       sinceSnapshot: 0,
       snapshotRequested,
       recentIds: new Set(recovered.sequencedIds.slice(-this.settings.rememberedIds)),
