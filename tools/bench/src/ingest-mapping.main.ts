@@ -8,7 +8,10 @@ import { orderBookDeliveryOf, roomDeliveriesOf, type BookMessageBody, type State
  * it runs alone, without Redis or Kafka; run it pinned (`taskset -c 1`) and nothing else busy.
  */
 const count = Number(process.argv[2] ?? 200000);
-if (!Number.isInteger(count) || count < 1000) throw new Error(`count must be a whole number ≥ 1,000, not ${process.argv[2]}`);
+if (!Number.isInteger(count) || count < 1000) {
+  process.stderr.write(`ingest-mapping: count must be a whole number ≥ 1,000, not ${process.argv[2]}\nusage: node dist/tools/bench/ingest-mapping.js [count, ≥ 1,000, default 200,000]\n`);
+  process.exit(2);
+}
 
 const base = { timestamp: 1795713984699, source: 'bench' };
 const levels = (side: number) => Array.from({ length: 10 }, (_, i) => [(45000 + side * (i + 1) * 0.5).toFixed(2), (1 + i * 0.125).toFixed(4)] as [string, string]);
