@@ -1,5 +1,5 @@
 import type { StepResult } from './rate-step';
-import { describeStep, marginalCost, passes, saturationOf } from './ramp';
+import { describeStep, marginalCost, marginalFrameCost, passes, saturationOf } from './ramp';
 
 function step(offeredPerSec: number, serverPercent: number, overrides: Partial<StepResult> = {}): StepResult {
   return {
@@ -39,6 +39,21 @@ describe('ramp verdicts', () => {
     const steps = [10_000, 20_000, 40_000].map((rate) => step(rate, 5 + (rate * 20) / 1e4));
     expect(marginalCost(steps, 'gateway', 100)).toEqual({ usPerMessage: 20, idleCores: 0.05 });
     expect(marginalCost(steps.slice(0, 1), 'gateway', 100)).toBeUndefined();
+  });
+
+  it('measures the CPU cost per frame against frames a second, so packed steps count what they wrote', () => {
+    // 5 % of a core idle, plus 20 µs per frame; the later steps pack 1.5 and 2 messages a frame.
+    const packed = [
+      [10_000, 1],
+      [30_000, 1.5],
+      [60_000, 2],
+    ].map(([rate, perFrame]) => step(rate, 5 + (rate / perFrame) * 20 / 1e4, { deliveriesPerFrame: perFrame }));
+    expect(marginalFrameCost(packed, 'gateway', 100)).toBe(20);
+    // Per message the same steps look cheaper: packing spreads a frame over its messages.
+    expect(marginalCost(packed, 'gateway', 100)?.usPerMessage).toBeLessThan(10);
+    // Steps that wrote the same frames a second give no slope.
+    const sameFrames = [step(10_000, 25), step(20_000, 25, { deliveriesPerFrame: 2 })];
+    expect(marginalFrameCost(sameFrames, 'gateway', 100)).toBeUndefined();
   });
 
   it('names the process that ran out of CPU, so a busy generator or machine is not taken for the server', () => {

@@ -175,15 +175,35 @@ export function fmt(value: number): string {
  * cost (timers, pings, metrics) to the messages.
  */
 export function marginalCost(steps: readonly StepResult[], name: string, p99LimitMs: number): { usPerMessage: number; idleCores: number } | undefined {
+  const fit = cpuSlope(steps, name, p99LimitMs, (step) => step.offeredPerSec);
+  return fit && { usPerMessage: fit.usPerUnit, idleCores: fit.idleCores };
+}
+
+/**
+ * The same slope against WebSocket frames a second (offered messages ÷ messages per frame): what
+ * one more frame costs the process, kernel write included. It decides scenario 1 (see
+ * passCostInWords), since the frames needed to keep p99 within the limit do not grow with the
+ * update rate once every socket has an update in each pass.
+ */
+export function marginalFrameCost(steps: readonly StepResult[], name: string, p99LimitMs: number): number | undefined {
+  return cpuSlope(steps, name, p99LimitMs, (step) => step.offeredPerSec / Math.max(1, step.deliveriesPerFrame))?.usPerUnit;
+}
+
+function cpuSlope(
+  steps: readonly StepResult[],
+  name: string,
+  p99LimitMs: number,
+  x: (step: StepResult) => number,
+): { usPerUnit: number; idleCores: number } | undefined {
   const points = steps
     .filter((step) => !step.superseded && passes(step, p99LimitMs) && Number.isFinite(step.cpu.perProcess[name]))
-    .map((step) => [step.offeredPerSec, step.cpu.perProcess[name] / 100] as const);
+    .map((step) => [x(step), step.cpu.perProcess[name] / 100] as const);
   if (points.length < 2) return undefined;
   const n = points.length;
-  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
-  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
-  const sxx = points.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
+  const meanX = points.reduce((sum, [px]) => sum + px, 0) / n;
+  const meanY = points.reduce((sum, [, py]) => sum + py, 0) / n;
+  const sxx = points.reduce((sum, [px]) => sum + (px - meanX) ** 2, 0);
   if (sxx === 0) return undefined;
-  const slope = points.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0) / sxx;
-  return { usPerMessage: Math.round(slope * 1e6 * 100) / 100, idleCores: Math.round((meanY - slope * meanX) * 1000) / 1000 };
+  const slope = points.reduce((sum, [px, py]) => sum + (px - meanX) * (py - meanY), 0) / sxx;
+  return { usPerUnit: Math.round(slope * 1e6 * 100) / 100, idleCores: Math.round((meanY - slope * meanX) * 1000) / 1000 };
 }

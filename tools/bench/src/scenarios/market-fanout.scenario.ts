@@ -4,7 +4,7 @@ import { bestInWords, ramp, type RampResult } from '../harness/ramp';
 import { RoomFeeder, benchSymbols, bookItem, priceItem, type FeedItem } from '../harness/room-feeder';
 import type { SystemUnderTest } from '../harness/system-under-test';
 import type { ClientPlan } from '../generator/generator-protocol';
-import { average, cpuPerMessage, ratio, report, sendItem, show, showFigure, showRatio, startSystem, type Scenario } from './scenario';
+import { average, cpuPerFrame, cpuPerMessage, ratio, report, sendItem, show, showFigure, showRatio, startSystem, type Scenario } from './scenario';
 
 /*
  * Scenario 1, market fan-out: 5,000 clients, 50 symbols; each client in 5 price rooms and 1
@@ -61,17 +61,23 @@ export const marketFanoutScenario: Scenario = {
     const baseline = results.baseline?.best;
     const vsBaseline = ratio(gateway?.deliveredPerSec, baseline?.deliveredPerSec);
     const gatewayCpu = gateway?.cpu.perProcess['gateway'];
+    const perFrame = { gateway: cpuPerFrame(results.gateway, 'gateway', clientCount), baseline: cpuPerFrame(results.baseline, 'baseline', clientCount) };
     return {
       summary:
         `scenario 1 market fan-out (${clientCount} clients), best step at p99 ≤ ${P99_LIMIT_MS} ms with nothing lost: ` +
         `${bestInWords(results.gateway, 'gateway')}; ${bestInWords(results.baseline, 'baseline')} → ${showRatio(vsBaseline)} baseline (target ≥ 10×); ` +
-        `marginal CPU per message: gateway ${cpuPerMessage(results.gateway, 'gateway')}, baseline ${cpuPerMessage(results.baseline, 'baseline')}`,
+        `marginal CPU per message: gateway ${cpuPerMessage(results.gateway, 'gateway')}, baseline ${cpuPerMessage(results.baseline, 'baseline')}; ` +
+        `marginal CPU per frame: ${perFrame.gateway.words}, ${perFrame.baseline.words}`,
       data: {
         clients: clientCount,
         symbols: SYMBOLS,
         p99LimitMs: P99_LIMIT_MS,
         ratioToBaseline: vsBaseline,
         marginalCpuPerMessage: { gateway: cpuPerMessage(results.gateway, 'gateway'), baseline: cpuPerMessage(results.baseline, 'baseline') },
+        marginalCpuPerFrame: {
+          gateway: { usPerFrame: perFrame.gateway.usPerFrame, passMs: perFrame.gateway.passMs },
+          baseline: { usPerFrame: perFrame.baseline.usPerFrame, passMs: perFrame.baseline.passMs },
+        },
         target: { ratioToBaseline: 10, lost: 0 },
         gateway: report(results.gateway),
         baseline: report(results.baseline),

@@ -1,5 +1,5 @@
 import type { BenchContext } from '../harness/bench-context';
-import { marginalCost, type RampResult } from '../harness/ramp';
+import { fmt, marginalCost, marginalFrameCost, type RampResult } from '../harness/ramp';
 import type { StepResult } from '../harness/rate-step';
 import type { FeedItem, RoomFeeder } from '../harness/room-feeder';
 import { startBaseline, startGateway, type SystemUnderTest } from '../harness/system-under-test';
@@ -85,4 +85,17 @@ export function startSystem(
 export function cpuPerMessage(result: RampResult | undefined, kind: string, p99LimitMs = 100): string {
   const cost = result ? marginalCost(result.steps, kind, p99LimitMs)?.usPerMessage : undefined;
   return cost === undefined ? 'n/a' : `${cost} µs`;
+}
+
+/**
+ * Marginal CPU µs per WebSocket frame of the server, and what one pass over `sockets` costs its
+ * core at that rate. Once every socket has an update in each pass, p99 within the limit needs a
+ * pass shorter than the limit whatever the update rate, so this says how far a run's machine lets
+ * packing go (scenario 1: about 14.5 µs a frame for 5,000 sockets, BENCHMARKS.md).
+ */
+export function cpuPerFrame(result: RampResult | undefined, kind: string, sockets: number, p99LimitMs = 100): { usPerFrame?: number; passMs?: number; words: string } {
+  const usPerFrame = result ? marginalFrameCost(result.steps, kind, p99LimitMs) : undefined;
+  if (usPerFrame === undefined) return { words: `${kind} n/a` };
+  const passMs = Math.round((sockets * usPerFrame) / 100) / 10;
+  return { usPerFrame, passMs, words: `${kind} ${usPerFrame} µs (a pass over ${fmt(sockets)} sockets: ${passMs} ms of a core)` };
 }
