@@ -6,6 +6,7 @@ import { IngestPipelineService, OrderBookKeeperService, orderBookSettingsOf } fr
 import { InMemoryEventLog, type RawEvent } from '@moonx-farm/server-core';
 import { createRedisConnection, RedisRoomStore, waitUntilReady } from '@moonx-farm/server-redis';
 import { startRedisServer } from '@moonx-farm/test-env';
+import { argsOrExit, wholeNumberArg } from './lib/program-args';
 
 /*
  * `node dist/tools/bench/ingest-books.js [batches] [size]`: what ingest spends per order book
@@ -14,15 +15,11 @@ import { startRedisServer } from '@moonx-farm/test-env';
  * own redis-server; the event log is in memory, so Kafka is not in the figure. Run it pinned
  * (`taskset -c 1`) with nothing else busy; redis-server inherits the pin.
  */
-const batches = Number(process.argv[2] ?? 60);
-const size = Number(process.argv[3] ?? 500);
-if (!Number.isInteger(batches) || batches < 20) refuse(`batches must be a whole number ≥ 20, not ${process.argv[2]}`);
-if (!Number.isInteger(size) || size < 1 || size > 10000) refuse(`size must be a whole number from 1 to 10,000, not ${process.argv[3]}`);
-
-function refuse(reason: string): never {
-  process.stderr.write(`ingest-books: ${reason}\nusage: node dist/tools/bench/ingest-books.js [batches, ≥ 20, default 60] [size, 1-10,000, default 500]\n`);
-  process.exit(2);
-}
+const USAGE = 'usage: node dist/tools/bench/ingest-books.js [batches, ≥ 20, default 60] [size, 1-10,000, default 500]';
+const { batches, size } = argsOrExit('ingest-books', USAGE, () => ({
+  batches: wholeNumberArg(process.argv[2], { name: 'batches', min: 20, fallback: 60 }),
+  size: wholeNumberArg(process.argv[3], { name: 'size', min: 1, max: 10_000, fallback: 500 }),
+}));
 
 const TOPIC = KAFKA_TOPICS[DEXEventType.ORDER_BOOK_UPDATE];
 const SYMBOL = 'BENCH-USDC';

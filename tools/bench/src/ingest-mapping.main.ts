@@ -1,5 +1,6 @@
 import { DEXEventType, producerEventSchema, type NormalisedEventOf } from '@moonx-farm/events';
 import { orderBookDeliveryOf, roomDeliveriesOf, type BookMessageBody, type StatelessEvent } from '@moonx-farm/ingest';
+import { argsOrExit, wholeNumberArg } from './lib/program-args';
 
 /*
  * `node dist/tools/bench/ingest-mapping.js [count]`: what ingest spends turning one validated
@@ -7,11 +8,9 @@ import { orderBookDeliveryOf, roomDeliveriesOf, type BookMessageBody, type State
  * the message object and serialise it), in µs per event, per event type. A CPU-only figure, so
  * it runs alone, without Redis or Kafka; run it pinned (`taskset -c 1`) and nothing else busy.
  */
-const count = Number(process.argv[2] ?? 200000);
-if (!Number.isInteger(count) || count < 1000) {
-  process.stderr.write(`ingest-mapping: count must be a whole number ≥ 1,000, not ${process.argv[2]}\nusage: node dist/tools/bench/ingest-mapping.js [count, ≥ 1,000, default 200,000]\n`);
-  process.exit(2);
-}
+const count = argsOrExit('ingest-mapping', 'usage: node dist/tools/bench/ingest-mapping.js [count, ≥ 1,000, default 200,000]', () =>
+  wholeNumberArg(process.argv[2], { name: 'count', min: 1000, fallback: 200_000 }),
+);
 
 const base = { timestamp: 1795713984699, source: 'bench' };
 const levels = (side: number) => Array.from({ length: 10 }, (_, i) => [(45000 + side * (i + 1) * 0.5).toFixed(2), (1 + i * 0.125).toFixed(4)] as [string, string]);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ArgumentError, argsOrExit, wholeNumberArg } from './lib/program-args';
 
 /*
  * `node dist/tools/bench/profile-summary.js <file.cpuprofile> [top]`: where a profiled server
@@ -60,11 +61,32 @@ function packageOf(frame: ProfileNode['callFrame']): string {
   return `our code (${path.basename(url)})`;
 }
 
-if (require.main === module) {
-  const [file, top] = process.argv.slice(2);
-  if (!file) {
-    process.stderr.write('usage: node dist/tools/bench/profile-summary.js <file.cpuprofile> [top]\n');
-    process.exit(2);
+/** A CPU profile read from `file`, or an ArgumentError saying why that file is not one. */
+export function readProfile(file: string): CpuProfile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ArgumentError(`cannot read ${file}: ${(error as Error).message}`);
   }
-  process.stdout.write(`${summariseProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, Number(top ?? 25))}\n`);
+  let profile: Partial<CpuProfile>;
+  try {
+    profile = JSON.parse(text) as Partial<CpuProfile>;
+  } catch {
+    throw new ArgumentError(`${file} is not JSON, so not a CPU profile (a .cpuprofile file)`);
+  }
+  if (!Array.isArray(profile?.nodes) || !Array.isArray(profile.samples) || !Array.isArray(profile.timeDeltas)) {
+    throw new ArgumentError(`${file} is not a CPU profile: it has no nodes, samples and timeDeltas`);
+  }
+  return profile as CpuProfile;
+}
+
+if (require.main === module) {
+  const usage = 'usage: node dist/tools/bench/profile-summary.js <file.cpuprofile> [top, ≥ 1, default 25]';
+  const { profile, top } = argsOrExit('profile-summary', usage, () => {
+    const [file, topArg] = process.argv.slice(2);
+    if (!file) throw new ArgumentError('which profile? give a .cpuprofile file');
+    return { profile: readProfile(file), top: wholeNumberArg(topArg, { name: 'top', min: 1, fallback: 25 }) };
+  });
+  process.stdout.write(`${summariseProfile(profile, top)}\n`);
 }
