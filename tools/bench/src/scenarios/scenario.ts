@@ -91,7 +91,8 @@ export function cpuPerMessage(result: RampResult | undefined, kind: string, p99L
  * Marginal CPU µs per WebSocket frame of the server, and what one pass over `sockets` costs its
  * core at that rate. Once every socket has an update in each pass, p99 within the limit needs a
  * pass shorter than the limit whatever the update rate, so this says how far a run's machine lets
- * packing go (scenario 1: about 14.5 µs a frame for 5,000 sockets, BENCHMARKS.md).
+ * packing go (scenario 1: about 16.4 µs a frame for 5,000 sockets at the gateway's default load
+ * target of 90 %, BENCHMARKS.md).
  */
 export function cpuPerFrame(result: RampResult | undefined, kind: string, sockets: number, p99LimitMs = 100): { usPerFrame?: number; passMs?: number; words: string } {
   const usPerFrame = result ? marginalFrameCost(result.steps, kind, p99LimitMs) : undefined;
