@@ -182,8 +182,8 @@ export function marginalCost(steps: readonly StepResult[], name: string, p99Limi
 /**
  * The same slope against WebSocket frames a second (offered messages ÷ messages per frame): what
  * one more frame costs the process, kernel write included. It decides scenario 1 (see
- * passCostInWords), since the frames needed to keep p99 within the limit do not grow with the
- * update rate once every socket has an update in each pass.
+ * cpuPerFrame in scenarios/scenario.ts), since the frames needed to keep p99 within the limit do
+ * not grow with the update rate once every socket has an update in each pass.
  */
 export function marginalFrameCost(steps: readonly StepResult[], name: string, p99LimitMs: number): number | undefined {
   return cpuSlope(steps, name, p99LimitMs, (step) => step.offeredPerSec / Math.max(1, step.deliveriesPerFrame))?.usPerUnit;
