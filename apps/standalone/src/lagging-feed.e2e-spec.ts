@@ -66,7 +66,13 @@ describe.each([
     const socket = await connectTestSocket(standalone.url, { auth, unpackBatches: true });
     sockets.push(watcher, socket);
     expect(await watcher.request<JoinRoomAck>('join_room', { room })).toMatchObject({ ok: true });
-    const first = (await app().app.get<RoomStore>(ROOM_STORE).currentSeq(room)) + 1;
+    // A price the replica has seen since the watcher's read: the next join reads the store (the
+    // start of a room with no message since its last read is kept, quiet-start.cache.ts; the
+    // next test is about that case).
+    const seen = (await app().app.get<RoomStore>(ROOM_STORE).currentSeq(room)) + 1;
+    await price(seen);
+    await until(() => watcher.all<PriceUpdateMessage>('price_update').some((message) => message.seq === seen), 'the watcher\'s price');
+    const first = seen + 1;
 
     const lag = lagging(room);
     try {
@@ -83,5 +89,36 @@ describe.each([
     await until(() => prices().includes(first + 1), 'the next price');
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(prices()).toEqual([first + 1]);
+  });
+
+  it('joins a quiet room at the start the replica knows, then gets the price still on its way once', async () => {
+    const standalone = app();
+    const room = 'price:BTC-USDC';
+    const price = (n: number) => standalone.publisher.publish({ type: DEXEventType.PRICE_UPDATE, symbol: 'BTC-USDC', timestamp: Date.now(), data: { price: `${n}` } });
+    const watcher = await connectTestSocket(standalone.url, { auth, unpackBatches: true });
+    const socket = await connectTestSocket(standalone.url, { auth, unpackBatches: true });
+    sockets.push(watcher, socket);
+    // The watcher's join reads the room and leaves its start kept: the replica has seen no price since.
+    const kept = await watcher.request<JoinRoomAck>('join_room', { room });
+    expect(kept.ok).toBe(true);
+    const known = kept.ok ? kept.seq : -1;
+
+    const lag = lagging(room);
+    try {
+      await price(known + 1);
+      await stored(room, known + 1);
+      expect(lag.inFlight()).toBe(1);
+      // The store is at known + 1, the replica has seen up to known: the join starts there, and the
+      // price on its way is its next message, as for the sockets already in the room.
+      expect(await socket.request<JoinRoomAck>('join_room', { room })).toMatchObject({ ok: true, seq: known });
+      await settle();
+    } finally {
+      lag.restore();
+    }
+    await price(known + 2);
+    const prices = () => socket.allAfterAck<PriceUpdateMessage>('price_update', 'join_room').map((message) => message.seq);
+    await until(() => prices().includes(known + 2), 'the next price');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(prices()).toEqual([known + 1, known + 2]);
   });
 });

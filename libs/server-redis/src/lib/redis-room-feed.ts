@@ -2,12 +2,15 @@ import { roomChannel } from '@moonx-farm/events';
 import type { RoomFeed, RoomFeedListener } from '@moonx-farm/server-core';
 import type { RedisConnection } from './redis-connection.factory';
 
+const INTERRUPTIONS = ['close', '-node', '-subscriber', 'moved'] as const;
+
 /**
  * RoomFeed on Redis sharded pub/sub: one SSUBSCRIBE per room with local members. On a
  * Cluster the subscriber connection must be created with `shardedSubscribers: true`.
  */
 export class RedisRoomFeed implements RoomFeed {
   private listener: RoomFeedListener | undefined;
+  private interrupted: (() => void) | undefined;
   private readonly channelPrefix: string;
   private readonly channelSuffix = '}:live';
 
@@ -21,6 +24,10 @@ export class RedisRoomFeed implements RoomFeed {
       const room = channel.slice(this.channelPrefix.length, channel.length - this.channelSuffix.length);
       this.listener?.(room, message);
     });
+    // A single Redis: the connection closed (ioredis reconnects and subscribes again, but what
+    // was published meanwhile is gone). A Cluster: a shard's subscriber or a node went away, or
+    // a slot moved. Any of them may have cost messages.
+    for (const event of INTERRUPTIONS) subscriber.on(event, () => this.interrupted?.());
   }
 
   async subscribe(room: string): Promise<void> {
@@ -42,6 +49,10 @@ export class RedisRoomFeed implements RoomFeed {
 
   setListener(listener: RoomFeedListener): void {
     this.listener = listener;
+  }
+
+  setInterruptionListener(listener: () => void): void {
+    this.interrupted = listener;
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,16 @@ import { parseEnvelope, type ParsedEnvelope } from './room-envelope.parser';
 
 type JoinCollector = (envelope: ParsedEnvelope) => void;
 
+/** Told what the replica sees of its rooms' traffic (quiet-start.cache.ts keeps starting points by it). */
+export interface RoomActivityListener {
+  /** A message of the room arrived (malformed ones too). */
+  noteMessage(room: string): void;
+  /** The replica gave back the room's subscription: its messages are no longer seen. */
+  noteReleased(room: string): void;
+  /** The feed may have lost messages of any room. */
+  noteInterrupted(): void;
+}
+
 interface RoomSubscription {
   members: number;
   ready: Promise<void>;
@@ -36,6 +46,7 @@ export class RoomFanoutService implements OnModuleDestroy {
   private readonly budget: FrameBudget;
   /** Sockets fan-out left bytes queued for: what the slow-socket monitor checks. */
   readonly backlog = new BacklogWatch();
+  private activity: RoomActivityListener | undefined;
 
   constructor(
     @Inject(ROOM_FEED) private readonly feed: RoomFeed,
@@ -59,6 +70,12 @@ export class RoomFanoutService implements OnModuleDestroy {
       (item, writtenAt) => this.observeLatency(item.type, writtenAt - item.timestamp),
     );
     feed.setListener((room, raw) => this.dispatch(room, raw));
+    feed.setInterruptionListener(() => this.activity?.noteInterrupted());
+  }
+
+  /** Tells `listener` of every message, given-back subscription and feed interruption from now on. */
+  followActivity(listener: RoomActivityListener): void {
+    this.activity = listener;
   }
 
   attach(server: Server): void {
@@ -74,7 +91,9 @@ export class RoomFanoutService implements OnModuleDestroy {
       subscription = { members: 0, ready: this.feed.subscribe(room) };
       this.subscriptions.set(room, subscription);
       subscription.ready.catch(() => {
-        if (this.subscriptions.get(room) === subscription) this.subscriptions.delete(room);
+        if (this.subscriptions.get(room) !== subscription) return;
+        this.subscriptions.delete(room);
+        this.activity?.noteReleased(room);
       });
     }
     subscription.members++;
@@ -97,6 +116,7 @@ export class RoomFanoutService implements OnModuleDestroy {
     subscription.members--;
     if (subscription.members > 0) return;
     this.subscriptions.delete(room);
+    this.activity?.noteReleased(room);
     this.feed.unsubscribe(room).catch((error: Error) => this.logger.warn(`unsubscribe ${room}: ${error.message}`));
   }
 
@@ -137,6 +157,7 @@ export class RoomFanoutService implements OnModuleDestroy {
   }
 
   private dispatch(room: string, raw: string): void {
+    this.activity?.noteMessage(room);
     const envelope = parseEnvelope(raw);
     if (!envelope) {
       this.logger.warn(`dropped a malformed envelope on room ${room}`);

@@ -17,6 +17,7 @@ import { RoomAuthorizer } from './room-authorizer';
 import { RoomFanoutService } from './room-fanout.service';
 import { JoinQueue } from './join-queue';
 import { JoinDeadline, JoinTimeoutError } from './join-deadline';
+import { QuietStartCache } from './quiet-start.cache';
 import { SharedStartReader } from './shared-start.reader';
 import { SymbolDirectory } from './symbol-directory';
 
@@ -51,6 +52,8 @@ export class RoomJoinService {
   private readonly logger = new Logger('Joins');
   /** Joins of a room in one turn share its snapshot read (see SharedStartReader for why that is safe). */
   private readonly freshStarts = new SharedStartReader((room) => this.readFreshStart(room));
+  /** And the joins after them, while the room has had no message since (see QuietStartCache). */
+  private readonly quietStarts = new QuietStartCache<FreshStart>(QUIET_START_MAX_AGE_MS);
   private readonly queue = new JoinQueue<GatewaySocket>();
 
   constructor(
@@ -59,7 +62,9 @@ export class RoomJoinService {
     private readonly fanout: RoomFanoutService,
     private readonly authorizer: RoomAuthorizer,
     private readonly symbols: SymbolDirectory,
-  ) {}
+  ) {
+    fanout.followActivity(this.quietStarts);
+  }
 
   async join(socket: GatewaySocket, roomName: string, resumeSeq: number | undefined, reply: (ack: Ack<JoinRoomResult>) => void): Promise<void> {
     const parsed = parseRoom(roomName);
@@ -179,12 +184,12 @@ export class RoomJoinService {
   }
 
   /**
-   * Shared by the joins that share the read: nothing here may be changed by one of them. A
-   * private room's members are one user's few connections: there is little to share, so its
-   * read is sent at once.
+   * Shared by the joins that share the read, and by the joins after it while the room stays
+   * quiet: nothing here may be changed by one of them. A private room's members are one user's
+   * few connections: there is little to share, so its read is sent at once.
    */
   private freshStart(room: string, shareable: boolean): Promise<FreshStart> {
-    return shareable ? this.freshStarts.startOf(room) : this.readFreshStart(room);
+    return shareable ? this.quietStarts.startOf(room, () => this.freshStarts.startOf(room)) : this.readFreshStart(room);
   }
 
   private async readFreshStart(room: string): Promise<FreshStart> {
@@ -196,6 +201,12 @@ export class RoomJoinService {
     return start;
   }
 }
+
+/**
+ * How long a quiet room's starting point is kept at most, ms: a bound on staleness from anything
+ * that could change the store without a message (the feed's interruptions end it at once).
+ */
+const QUIET_START_MAX_AGE_MS = 5000;
 
 interface FreshStart {
   seq: number;

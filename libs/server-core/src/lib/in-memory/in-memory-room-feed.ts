@@ -41,6 +41,11 @@ export class InMemoryRoomFeed implements RoomFeed {
     this.listener = listener;
   }
 
+  /** Never called: an in-process hub has no connection to lose, and loses no message. */
+  setInterruptionListener(): void {
+    return;
+  }
+
   /** Asynchronous like a network hop, so publishers never re-enter gateway code. */
   deliver(room: string, envelope: string): void {
     if (!this.rooms.has(room)) return;

@@ -18,6 +18,12 @@ export interface RoomFeed {
   sync(room: string): Promise<void>;
   /** One listener per feed: the gateway's dispatcher. */
   setListener(listener: RoomFeedListener): void;
+  /**
+   * Called whenever the feed may have missed messages (a connection it receives them on
+   * dropped), so that what a replica concluded from seeing no message of a room is dropped.
+   * One listener per feed.
+   */
+  setInterruptionListener(listener: () => void): void;
   close(): Promise<void>;
 }
 
