@@ -26,6 +26,22 @@ describe.each([
     await until(async () => (await store.currentSeq(room)) === seq, `seq ${seq} of ${room} in the store`);
   };
   const lagging = (room: string) => lagFeed(app().app.get<InMemoryRoomFeed>(ROOM_FEED), room, LAG_MS);
+  /** `price:BTC-USDC`, a way to publish its price n, and two connected sockets, not joined yet. */
+  const priceRoom = async () => {
+    const standalone = app();
+    const price = (n: number) => standalone.publisher.publish({ type: DEXEventType.PRICE_UPDATE, symbol: 'BTC-USDC', timestamp: Date.now(), data: { price: `${n}` } });
+    const watcher = await connectTestSocket(standalone.url, { auth, unpackBatches: true });
+    const socket = await connectTestSocket(standalone.url, { auth, unpackBatches: true });
+    sockets.push(watcher, socket);
+    return { room: 'price:BTC-USDC', price, watcher, socket };
+  };
+  /** The seqs of the prices `socket` got after its join's ack, once price `last` has come (and 100 ms more). */
+  const pricesAfterJoin = async (socket: TestSocket, last: number) => {
+    const prices = () => socket.allAfterAck<PriceUpdateMessage>('price_update', 'join_room').map((message) => message.seq);
+    await until(() => prices().includes(last), `price ${last}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return prices();
+  };
 
   it('resumes without sending a fill twice whose live message came after the read', async () => {
     const standalone = app();
@@ -58,13 +74,8 @@ describe.each([
   });
 
   it('joins without sending again the price its snapshot holds', async () => {
-    const standalone = app();
-    const room = 'price:BTC-USDC';
-    const price = (n: number) => standalone.publisher.publish({ type: DEXEventType.PRICE_UPDATE, symbol: 'BTC-USDC', timestamp: Date.now(), data: { price: `${n}` } });
-    // Another socket keeps the replica subscribed to the room, as it is in production.
-    const watcher = await connectTestSocket(standalone.url, { auth, unpackBatches: true });
-    const socket = await connectTestSocket(standalone.url, { auth, unpackBatches: true });
-    sockets.push(watcher, socket);
+    // The watcher keeps the replica subscribed to the room, as it is in production.
+    const { room, price, watcher, socket } = await priceRoom();
     expect(await watcher.request<JoinRoomAck>('join_room', { room })).toMatchObject({ ok: true });
     // A price the replica has seen since the watcher's read: the next join reads the store (the
     // start of a room with no message since its last read is kept, quiet-start.cache.ts; the
@@ -85,19 +96,11 @@ describe.each([
       lag.restore();
     }
     await price(first + 1);
-    const prices = () => socket.allAfterAck<PriceUpdateMessage>('price_update', 'join_room').map((message) => message.seq);
-    await until(() => prices().includes(first + 1), 'the next price');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(prices()).toEqual([first + 1]);
+    expect(await pricesAfterJoin(socket, first + 1)).toEqual([first + 1]);
   });
 
   it('joins a quiet room at the start the replica knows, then gets the price still on its way once', async () => {
-    const standalone = app();
-    const room = 'price:BTC-USDC';
-    const price = (n: number) => standalone.publisher.publish({ type: DEXEventType.PRICE_UPDATE, symbol: 'BTC-USDC', timestamp: Date.now(), data: { price: `${n}` } });
-    const watcher = await connectTestSocket(standalone.url, { auth, unpackBatches: true });
-    const socket = await connectTestSocket(standalone.url, { auth, unpackBatches: true });
-    sockets.push(watcher, socket);
+    const { room, price, watcher, socket } = await priceRoom();
     // The watcher's join reads the room and leaves its start kept: the replica has seen no price since.
     const kept = await watcher.request<JoinRoomAck>('join_room', { room });
     expect(kept.ok).toBe(true);
@@ -116,9 +119,6 @@ describe.each([
       lag.restore();
     }
     await price(known + 2);
-    const prices = () => socket.allAfterAck<PriceUpdateMessage>('price_update', 'join_room').map((message) => message.seq);
-    await until(() => prices().includes(known + 2), 'the next price');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(prices()).toEqual([known + 1, known + 2]);
+    expect(await pricesAfterJoin(socket, known + 2)).toEqual([known + 1, known + 2]);
   });
 });

@@ -9,16 +9,23 @@ function heldReads() {
 
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Sends the room's read through the cache, answers it with `value` and lets the cache keep it. */
+async function answered(cache: QuietStartCache<number>, room: string, reads: ReturnType<typeof heldReads>, value: number): Promise<number> {
+  const start = cache.startOf(room, reads.read);
+  reads.sent[reads.sent.length - 1].answer(value);
+  const result = await start;
+  await settle();
+  return result;
+}
+
 describe('QuietStartCache', () => {
   const room = 'price:BTC-USDC';
 
   it('hands the joins after a read its start while the room stays quiet, with no read of their own', async () => {
-    const { sent, read } = heldReads();
+    const reads = heldReads();
+    const { sent, read } = reads;
     const cache = new QuietStartCache<number>(5000);
-    const first = cache.startOf(room, read);
-    sent[0].answer(7);
-    expect(await first).toBe(7);
-    await settle();
+    expect(await answered(cache, room, reads, 7)).toBe(7);
     expect(await cache.startOf(room, read)).toBe(7);
     expect(await cache.startOf(room, read)).toBe(7);
     expect(sent).toHaveLength(1);
@@ -26,12 +33,10 @@ describe('QuietStartCache', () => {
   });
 
   it('reads again after a message of the room, and keeps the new start', async () => {
-    const { sent, read } = heldReads();
+    const reads = heldReads();
+    const { sent, read } = reads;
     const cache = new QuietStartCache<number>(5000);
-    const first = cache.startOf(room, read);
-    sent[0].answer(7);
-    await first;
-    await settle();
+    expect(await answered(cache, room, reads, 7)).toBe(7);
     cache.noteMessage(room);
     const second = cache.startOf(room, read);
     expect(sent).toHaveLength(2);
@@ -43,7 +48,8 @@ describe('QuietStartCache', () => {
   });
 
   it('keeps nothing from a read during which a message of the room arrived', async () => {
-    const { sent, read } = heldReads();
+    const reads = heldReads();
+    const { sent, read } = reads;
     const cache = new QuietStartCache<number>(5000);
     const first = cache.startOf(room, read);
     cache.noteMessage(room);
@@ -55,7 +61,8 @@ describe('QuietStartCache', () => {
   });
 
   it('is not disturbed by the messages of other rooms', async () => {
-    const { sent, read } = heldReads();
+    const reads = heldReads();
+    const { sent, read } = reads;
     const cache = new QuietStartCache<number>(5000);
     const first = cache.startOf(room, read);
     cache.noteMessage('price:ETH-USDC');
@@ -67,12 +74,10 @@ describe('QuietStartCache', () => {
   });
 
   it('forgets a room whose subscription was given back, even a read under way then', async () => {
-    const { sent, read } = heldReads();
+    const reads = heldReads();
+    const { sent, read } = reads;
     const cache = new QuietStartCache<number>(5000);
-    const first = cache.startOf(room, read);
-    sent[0].answer(7);
-    await first;
-    await settle();
+    expect(await answered(cache, room, reads, 7)).toBe(7);
     cache.noteReleased(room);
     const second = cache.startOf(room, read);
     cache.noteReleased(room);
@@ -84,7 +89,8 @@ describe('QuietStartCache', () => {
   });
 
   it('forgets every room when the feed was interrupted', async () => {
-    const { sent, read } = heldReads();
+    const reads = heldReads();
+    const { sent, read } = reads;
     const cache = new QuietStartCache<number>(5000);
     const starts = [cache.startOf(room, read), cache.startOf('system:alerts', read)];
     sent[0].answer(7);
@@ -100,13 +106,11 @@ describe('QuietStartCache', () => {
   });
 
   it('reads again once a kept start is older than the limit', async () => {
-    const { sent, read } = heldReads();
+    const reads = heldReads();
+    const { sent, read } = reads;
     let now = 1000;
     const cache = new QuietStartCache<number>(5000, () => now);
-    const first = cache.startOf(room, read);
-    sent[0].answer(7);
-    await first;
-    await settle();
+    expect(await answered(cache, room, reads, 7)).toBe(7);
     now += 5000;
     expect(await cache.startOf(room, read)).toBe(7);
     now += 1;
@@ -117,7 +121,8 @@ describe('QuietStartCache', () => {
   });
 
   it('keeps no failed read: the next join reads again', async () => {
-    const { sent, read } = heldReads();
+    const reads = heldReads();
+    const { sent, read } = reads;
     const cache = new QuietStartCache<number>(5000);
     const first = cache.startOf(room, read);
     sent[0].fail(new Error('store down'));
