@@ -2,7 +2,7 @@ import { roomChannel } from '@moonx-farm/events';
 import type { RoomFeed, RoomFeedListener } from '@moonx-farm/server-core';
 import type { RedisConnection } from './redis-connection.factory';
 
-const INTERRUPTIONS = ['close', '-node', '-subscriber', 'moved'] as const;
+const INTERRUPTIONS = ['close', '-node', '-subscriber', 'subscribersReady'] as const;
 
 /**
  * RoomFeed on Redis sharded pub/sub: one SSUBSCRIBE per room with local members. On a
@@ -26,7 +26,9 @@ export class RedisRoomFeed implements RoomFeed {
     });
     // A single Redis: the connection closed (ioredis reconnects and subscribes again, but what
     // was published meanwhile is gone). A Cluster: a shard's subscriber or a node went away, or
-    // a slot moved. Any of them may have cost messages.
+    // ioredis rebuilt its shard subscribers after a topology change (a moved slot) and subscribed
+    // again (`subscribersReady`; the `moved` of a shard's connection never reaches the Cluster).
+    // Any of them may have cost messages.
     for (const event of INTERRUPTIONS) subscriber.on(event, () => this.interrupted?.());
   }
 
