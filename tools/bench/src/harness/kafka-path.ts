@@ -7,8 +7,7 @@ import type { StepSource } from './rate-step';
 /*
  * Pieces of scenario 5 (Kafka → ingest → Redis → gateway → client): a producer that publishes
  * price updates through the typed publisher of libs/events, a tap on the room's Redis channel
- * that timestamps every envelope as the gateway receives it, and a reader of the gateway's
- * own producer-to-socket-write histogram.
+ * that timestamps every envelope as the gateway receives it.
  */
 
 const RUN = Math.random().toString(36).slice(2, 8);
@@ -129,17 +128,4 @@ export class RedisTap {
   async close(): Promise<void> {
     await this.subscriber.quit().catch(() => undefined);
   }
-}
-
-/** Cumulative bucket counts of the gateway's event_broadcasting_latency for one event type. */
-export async function scrapeBroadcastBuckets(gatewayUrl: string, type: string): Promise<Map<number, number>> {
-  const text = await (await fetch(`${gatewayUrl}/metrics`)).text();
-  const buckets = new Map<number, number>();
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('event_broadcasting_latency_bucket{') || !line.includes(`type="${type}"`)) continue;
-    const le = /le="([^"]+)"/.exec(line)?.[1];
-    const count = Number(line.slice(line.lastIndexOf(' ') + 1));
-    if (le !== undefined) buckets.set(le === '+Inf' ? Infinity : Number(le), count);
-  }
-  return buckets;
 }

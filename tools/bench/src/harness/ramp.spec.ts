@@ -48,10 +48,25 @@ describe('ramp verdicts', () => {
       "generator's cores saturated (98.9% of 100%, generator 78%): a lower bound of the gateway's capacity",
     );
     expect(saturationOf(step(1, 79, { cpu: { perProcessUser: {}, perProcess: { gateway: 79, generator: 60 }, machine: 150, others: 0, steal: 0, seconds: 3 } }), 'gateway')).toMatch(/^no CPU saturated/);
+    // The server at its load target while the bench's own core is full: both are named, not the server alone.
+    expect(saturationOf(step(1, 90, { cpu: { perProcessUser: {}, perProcess: { gateway: 90, generator: 77, redis: 5.3, runner: 12 }, machine: 184.3, others: 0, steal: 0, seconds: 3 } }), 'gateway')).toBe(
+      "gateway CPU saturated (90%) and generator's cores saturated (94.3% of 100%, generator 77%): the gateway's limit or the clients'",
+    );
+    // A full machine with no other work on it is the bench's own core, not the machine's.
+    expect(saturationOf(step(1, 88.3, { cpu: { perProcessUser: {}, perProcess: { gateway: 88.3, generator: 81.3, redis: 6, runner: 12.7 }, machine: 188.3, others: 0, steal: 0, seconds: 3 } }), 'gateway')).toBe(
+      "generator's cores saturated (100% of 100%, generator 81.3%): a lower bound of the gateway's capacity",
+    );
     // Not pinned (no taskset): the server may have run on the generator's core too, so its share says nothing.
     expect(saturationOf(step(1, 79, { cpu: { perProcessUser: {}, perProcess: { gateway: 79, generator: 78, redis: 6.7, runner: 15 }, machine: 177.9, others: 0, steal: 0, seconds: 3 } }), 'gateway', 2, false)).toMatch(
       /^no CPU saturated/,
     );
+  });
+
+  it("prints the gateway's own producer → write latency beside the clients', when the step read it", () => {
+    const estimate = (ms: number, low: number, high: number) => ({ ms, bucketMs: [low, high] as [number, number], count: 100 });
+    const withMetric = step(1000, 50, { gatewayMetric: { p50: estimate(33.05, 25, 35), p99: estimate(49.88, 35, 50) } });
+    expect(describeStep('gateway', withMetric)).toMatch(/; gateway metric producer→write p50 ≈ 33.05 ms \(bucket 25-35\), p99 ≈ 49.88 ms \(bucket 35-50\)$/);
+    expect(describeStep('gateway', step(1000, 50))).not.toContain('gateway metric');
   });
 
   it("shows the server's time in user mode beside its total, so code can be compared across machines whose writes cost more or less", () => {

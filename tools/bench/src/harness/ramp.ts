@@ -1,5 +1,6 @@
 import type { BenchContext } from './bench-context';
 import { cpuMeterFor } from './bench-context';
+import { describeGatewayLatency, gatewayLatencyBetween, scrapeBroadcastBuckets } from './gateway-latency';
 import { runStep, sleep, type StepResult, type StepSource } from './rate-step';
 import type { SystemUnderTest } from './system-under-test';
 
@@ -26,6 +27,8 @@ export interface RampOptions {
   continueWhileP99BelowMs?: number;
   /** Stop once the best passing step's delivered rate is known to exceed this (saves time). */
   maxDeliveriesPerSec?: number;
+  /** Event types of the updates, for the gateway's own producer → socket write latency of each step. */
+  eventTypes?: readonly string[];
 }
 
 export interface RampResult {
@@ -49,8 +52,10 @@ export async function ramp(context: BenchContext, sut: SystemUnderTest, options:
   const continueLimit = Math.max(options.continueWhileP99BelowMs ?? options.p99LimitMs, options.p99LimitMs);
   let stoppedBy = `reached the last step (${options.maxSteps})`;
   const cpu = cpuMeterFor(context, sut);
-  const stepAt = (deliveries: number, durationMs: number) =>
-    runStep(options.source, {
+  const types = sut.kind === 'gateway' ? options.eventTypes : undefined;
+  const stepAt = async (deliveries: number, durationMs: number): Promise<StepResult> => {
+    const before = types ? await scrapeBroadcastBuckets(sut.url, types) : undefined;
+    const step = await runStep(options.source, {
       // At least one update a second, so a step of a huge room is more than one burst.
       rate: Math.max(1, deliveries / options.membersPerUpdate),
       durationMs,
@@ -59,6 +64,9 @@ export async function ramp(context: BenchContext, sut: SystemUnderTest, options:
       members: options.members,
       maxBacklog: Math.min(200_000, Math.max(20_000, deliveries)),
     });
+    if (!types || !before) return step;
+    return { ...step, gatewayMetric: gatewayLatencyBetween(before, await scrapeBroadcastBuckets(sut.url, types)) };
+  };
   // Warm-up (JIT, buffers, connection pools), not reported.
   await stepAt(options.startDeliveriesPerSec, 1000);
   for (let index = Math.min(context.firstStep ?? 0, options.maxSteps - 1); index < options.maxSteps; index++) {
@@ -114,7 +122,8 @@ export function describeStep(kind: string, step: StepResult): string {
     `${kind.padEnd(8)} ${fmtRate(step.publishedRate)} upd/s → ${fmt(step.deliveredPerSec)} msg/s (${step.cpuUsPerMessage[kind]} µs CPU/msg, ${step.deliveriesPerFrame} msg/frame): ` +
     `p50 ${latency.p50Ms} p99 ${latency.p99Ms} p99.9 ${latency.p999Ms} max ${latency.maxMs} ms, ` +
     `lost ${step.lost}${step.gaps ? ` gaps ${step.gaps}` : ''}${step.snapshots ? ` resyncs ${step.snapshots}` : ''}${step.disconnects ? ` disconnects ${step.disconnects}` : ''}${step.skippedBySource ? ` feed-skipped ${step.skippedBySource}` : ''}; ` +
-    `cpu ${cpu} others ${step.cpu.others}%${step.cpu.steal ? ` (steal ${step.cpu.steal}%)` : ''}${step.cutShort ? `; cut short: ${step.cutShort}` : ''}`
+    `cpu ${cpu} others ${step.cpu.others}%${step.cpu.steal ? ` (steal ${step.cpu.steal}%)` : ''}${step.cutShort ? `; cut short: ${step.cutShort}` : ''}` +
+    (step.gatewayMetric ? `; ${describeGatewayLatency(step.gatewayMetric)}` : '')
   );
 }
 
@@ -126,23 +135,41 @@ export function failureOf(step: StepResult, kind: string, p99LimitMs: number, co
   return `${reasons.join(', ')} at ${fmt(step.offeredPerSec)} msg/s offered; ${saturationOf(step, kind, cores, serverPinned)}`;
 }
 
-/** Which CPU ran out in a step, so a saturated generator or a busy machine is never taken for the server's limit. */
+/**
+ * Which CPU ran out in a step, so a saturated generator or a busy machine is never taken for the
+ * server's limit. Every core that ran out is named: a server at its load target beside a full
+ * generator's core failed the step on either.
+ */
 export function saturationOf(step: StepResult, kind: string, cores = 2, serverPinned = true): string {
   const server = step.cpu.perProcess[kind] ?? NaN;
   const generator = step.cpu.perProcess['generator'] ?? NaN;
-  if (server >= 90) return `${kind} CPU saturated (${server}%)`;
-  if (generator >= 90) return `generator CPU saturated (${generator}%): a lower bound of the ${kind}'s capacity`;
-  if (step.cpu.machine >= cores * 100 * 0.9) {
+  const serverFull = server >= 90;
+  const clients = clientSideSaturation(step, kind, cores, serverPinned);
+  if (serverFull && clients) return `${kind} CPU saturated (${server}%) and ${clients.what}: the ${kind}'s limit or the clients'`;
+  if (serverFull) return `${kind} CPU saturated (${server}%)`;
+  if (clients) return `${clients.what}: ${clients.machine ? `not the ${kind}'s limit` : `a lower bound of the ${kind}'s capacity`}`;
+  return `no CPU saturated (${kind} ${server}%, generator ${generator}%, machine ${step.cpu.machine}%)`;
+}
+
+/** The generator, its cores or the whole machine, when full; `machine` when other work filled it. */
+function clientSideSaturation(step: StepResult, kind: string, cores: number, serverPinned: boolean): { what: string; machine: boolean } | undefined {
+  const server = step.cpu.perProcess[kind] ?? NaN;
+  const generator = step.cpu.perProcess['generator'] ?? NaN;
+  if (generator >= 90) return { what: `generator CPU saturated (${generator}%)`, machine: false };
+  const machineFull = step.cpu.machine >= cores * 100 * 0.9;
+  const machine = () => {
     const steal = step.cpu.steal ? `, of which the host took ${step.cpu.steal}% (steal)` : '';
-    return `machine saturated (${step.cpu.machine}% of ${cores * 100}%, other work ${step.cpu.others}%${steal}): not the ${kind}'s limit`;
-  }
+    return { what: `machine saturated (${step.cpu.machine}% of ${cores * 100}%, other work ${step.cpu.others}%${steal})`, machine: true };
+  };
+  // Work outside the bench (or the host) filling the machine comes first: it is nobody's limit.
+  if (machineFull && step.cpu.others >= 10) return machine();
   // A pinned server has a core to itself; the generator shares the others with the feed, Redis
   // and the runner, so those cores can be full while no one process looks busy.
   const rest = Math.round((step.cpu.machine - server) * 10) / 10;
   if (serverPinned && cores > 1 && rest >= (cores - 1) * 100 * 0.9) {
-    return `generator's cores saturated (${rest}% of ${(cores - 1) * 100}%, generator ${generator}%): a lower bound of the ${kind}'s capacity`;
+    return { what: `generator's cores saturated (${rest}% of ${(cores - 1) * 100}%, generator ${generator}%)`, machine: false };
   }
-  return `no CPU saturated (${kind} ${server}%, generator ${generator}%, machine ${step.cpu.machine}%)`;
+  return machineFull ? machine() : undefined;
 }
 
 /** The best passing step in words, or why none passed. */

@@ -1,3 +1,4 @@
+import type { GatewayLatency } from './gateway-latency';
 import { summarise, type LatencySummary } from '../lib/latency-histogram';
 import type { CpuMeter, CpuWindow } from '../lib/process-stats';
 import type { GeneratorStats } from '../generator/generator-protocol';
@@ -60,6 +61,8 @@ export interface StepResult {
   sendMs: number;
   drainMs: number;
   cutShort?: string;
+  /** The gateway's own producer → socket write latency over the step (ramps of the gateway). */
+  gatewayMetric?: GatewayLatency;
   /** A failed step that was run again (the retry follows it). */
   superseded?: boolean;
   /** Raw generator stats, for scenarios that derive more from them (not written to JSON). */

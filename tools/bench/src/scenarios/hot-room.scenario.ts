@@ -43,6 +43,7 @@ export const hotRoomScenario: Scenario = {
               maxSteps: 16,
               stepMs: clientCount > 10000 ? 4000 : 3000,
               p99LimitMs: P99_LIMIT_MS,
+              eventTypes: [item.type],
               continueWhileP99BelowMs: SUSTAINED_P99_MS,
             });
             results[kind] = { ...result, connectMs: connected.connect.durationMs };

@@ -47,6 +47,7 @@ export const marketFanoutScenario: Scenario = {
             maxSteps: 16,
             stepMs: 3000,
             p99LimitMs: P99_LIMIT_MS,
+            eventTypes: [...new Set(items.map((item) => item.type))],
           });
           results[kind] = { ...result, connectMs: connected.connect.durationMs };
         } finally {

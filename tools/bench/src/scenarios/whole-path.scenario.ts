@@ -1,8 +1,8 @@
 import { createRoomName } from '@moonx-farm/events';
 import { DEFAULT_KAFKA_TOPICS, startKafkaTestBroker, type KafkaBrokerHandle } from '@moonx-farm/test-env';
 import { closeClients, connectClients, cpuMeterFor, scaled, type BenchContext } from '../harness/bench-context';
-import { PriceProducer, RedisTap, scrapeBroadcastBuckets } from '../harness/kafka-path';
-import { describeQuantile, histogramQuantile, type QuantileEstimate } from '../lib/histogram-quantile';
+import { PriceProducer, RedisTap } from '../harness/kafka-path';
+import { describeGatewayLatency, gatewayLatencyBetween, scrapeBroadcastBuckets, type GatewayLatency } from '../harness/gateway-latency';
 import { withRetries } from '../harness/ramp';
 import { runStep, type StepResult } from '../harness/rate-step';
 import { BENCH_KAFKA_CONSUMER_ENV, startBaseline, startGateway, startIngest, type SystemUnderTest } from '../harness/system-under-test';
@@ -30,15 +30,14 @@ interface PathStep {
   step: Omit<StepResult, 'raw'>;
   stages?: StageBreakdown;
   /** The gateway's own producer → socket write histogram over the step, as a dashboard estimates it. */
-  gatewayMetric?: { p50?: QuantileEstimate; p99?: QuantileEstimate };
+  gatewayMetric?: GatewayLatency;
   /** Updates per producer send over the step (the feed batches what queues while a send is in flight). */
   updatesPerSend?: number;
 }
 
 /** `; gateway metric producer→write p50 ≈ … , p99 ≈ …`, or nothing when it was not read. */
 function gatewayMetricText(item: Pick<PathStep, 'gatewayMetric'> | undefined): string {
-  const metric = item?.gatewayMetric;
-  return metric ? `; gateway metric producer→write p50 ${describeQuantile(metric.p50)}, p99 ${describeQuantile(metric.p99)}` : '';
+  return item?.gatewayMetric ? `; ${describeGatewayLatency(item.gatewayMetric)}` : '';
 }
 
 export const wholePathScenario: Scenario = {
@@ -109,7 +108,7 @@ async function runGatewayPath(
       const after = await scrapeBroadcastBuckets(gateway.url, 'price_update');
       return {
         stages: stageBreakdown(step.raw?.updates ?? [], tap.seen),
-        gatewayMetric: { p50: histogramQuantile(before, after, 0.5), p99: histogramQuantile(before, after, 0.99) },
+        gatewayMetric: gatewayLatencyBetween(before, after),
       };
     });
   } finally {
