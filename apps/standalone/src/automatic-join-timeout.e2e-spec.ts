@@ -19,7 +19,7 @@ describe('an automatic join the store does not answer in time', () => {
     const store = standalone.app.get<RoomStore>(ROOM_STORE);
     const userId = 'trader-automatic-join';
     const room = `user:${userId}`;
-    const held = holdNextRead(store, 'currentSeq', room);
+    const held = holdNextRead(store, 'readStart', room);
     try {
       const startedAt = Date.now();
       const socket = await connectTestSocket(standalone.url, { token: await issueHmacToken({ secret: DEVELOPMENT_JWT_SECRET }, userId) });

@@ -18,7 +18,7 @@ describe('a leave while the join of the room is under way', () => {
     const store = standalone.app.get<RoomStore>(ROOM_STORE);
     const socket = await connectTestSocket(standalone.url);
     sockets.push(socket);
-    const held = holdNextRead(store, 'currentSeq', ROOM);
+    const held = holdNextRead(store, 'readStart', ROOM);
     try {
       const joining = socket.request<JoinRoomAck>('join_room', { room: ROOM });
       await waitFor(held.sent, 5000, 'the join to read the room', 5);

@@ -84,7 +84,7 @@ describe.each([
     const { userId, room, publishFill, publishFillAndWait, store } = await trader();
     for (let n = 1; n <= 3; n++) await publishFill(n);
     // The join on connect reads the room's seq (3) and is answered only once released.
-    const held = holdNextRead(store, 'currentSeq', room);
+    const held = holdNextRead(store, 'readStart', room);
     let socket: TestSocket | undefined;
     try {
       socket = await connectTestSocket(app().url, { token: await issueHmacToken({ secret: DEVELOPMENT_JWT_SECRET }, userId), auth, unpackBatches: true });

@@ -1,5 +1,5 @@
 import { DEXEventType, type JoinRoomAck, type PriceUpdateMessage } from '@moonx-farm/events';
-import { ROOM_STORE, type RoomStore, type StoredSnapshot } from '@moonx-farm/server-core';
+import { ROOM_STORE, type RoomStore, type RoomStart } from '@moonx-farm/server-core';
 import { connectTestSocket, waitFor } from '@moonx-farm/test-env';
 import { inProcessStandaloneFor } from './testing/in-process-standalone';
 
@@ -35,11 +35,11 @@ describe.each([
     const sent: number[] = [];
     let release: () => void = () => undefined;
     const released = new Promise<void>((resolve) => (release = resolve));
-    const original = store.snapshot.bind(store);
-    store.snapshot = async (room: string): Promise<StoredSnapshot | undefined> => {
+    const original = store.readStart.bind(store);
+    store.readStart = async (room: string): Promise<RoomStart> => {
       if (room !== ROOM) return original(room);
       const answer = await original(room);
-      sent.push(answer?.seq ?? 0);
+      sent.push(answer.snapshot?.seq ?? answer.seq);
       await released;
       return answer;
     };
@@ -66,7 +66,7 @@ describe.each([
       }
     } finally {
       release();
-      store.snapshot = original;
+      store.readStart = original;
     }
   });
 });

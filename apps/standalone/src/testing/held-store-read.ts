@@ -1,6 +1,6 @@
 import type { RoomStore } from '@moonx-farm/server-core';
 
-export type HeldRead = 'readSince' | 'currentSeq';
+export type HeldRead = 'readSince' | 'readStart';
 
 /**
  * The next `method` call of the store for `room` is made at once and answered as the store was

@@ -147,6 +147,21 @@ export function describeRoomStoreContract(name: string, createHarness: () => Pro
       expect((await harness.store.snapshot(room))?.seq).toBe(3);
     });
 
+    it('reads where a room stands, its seq and its snapshot together', async () => {
+      const room = uniqueRoom();
+      expect(await harness.store.readStart(room)).toEqual({ seq: 0 });
+      await harness.store.append(request(room, 'r1', '10', false));
+      expect(await harness.store.readStart(room)).toEqual({ seq: 1 });
+      await harness.store.append(request(room, 'r2', '11'));
+      const start = await harness.store.readStart(room);
+      expect(start.seq).toBe(2);
+      expect(start.snapshot).toEqual(await harness.store.snapshot(room));
+      expect(JSON.parse(start.snapshot?.message ?? '{}')).toMatchObject({ seq: 2, price: '11', room });
+      // An event without a snapshot moves the seq past the snapshot, which stays where it was.
+      await harness.store.append(request(room, 'r3', '12', false));
+      expect(await harness.store.readStart(room)).toMatchObject({ seq: 3, snapshot: { seq: 2 } });
+    });
+
     it('replays history after a seq, and says when history no longer reaches back', async () => {
       const room = uniqueRoom();
       for (let index = 1; index <= 8; index++) await harness.store.append(request(room, `h${index}`, String(index)));

@@ -3,6 +3,7 @@ import type {
   AppendRequest,
   AppendResult,
   HistoryRead,
+  RoomStart,
   RoomStore,
   RoomStoreLimits,
   StoredSnapshot,
@@ -73,6 +74,14 @@ export class RedisRoomStore implements RoomStore {
     const message = await this.redis.get(roomKeys(room, this.keyPrefix).snapshot);
     if (message === null) return undefined;
     return { seq: seqOfMessage(message), message };
+  }
+
+  async readStart(room: string): Promise<RoomStart> {
+    const keys = roomKeys(room, this.keyPrefix);
+    // One MGET: both keys carry the room's hash tag, so a Cluster answers it from one node.
+    const [message, seq] = await this.redis.mget(keys.snapshot, keys.seq);
+    const current = Number(seq ?? 0);
+    return message === null ? { seq: current } : { seq: current, snapshot: { seq: seqOfMessage(message), message } };
   }
 
   async readSince(room: string, afterSeq: number, limit: number): Promise<HistoryRead> {

@@ -1,3 +1,5 @@
+import type { StepResult } from './rate-step';
+import type { SystemUnderTest } from './system-under-test';
 import { describeQuantile, histogramQuantile, type CumulativeBuckets, type QuantileEstimate } from '../lib/histogram-quantile';
 
 /*
@@ -36,4 +38,15 @@ export function gatewayLatencyBetween(before: CumulativeBuckets, after: Cumulati
 /** `gateway metric producer→write p50 ≈ … , p99 ≈ …`, as the step lines print it. */
 export function describeGatewayLatency(latency: GatewayLatency): string {
   return `gateway metric producer→write p50 ${describeQuantile(latency.p50)}, p99 ${describeQuantile(latency.p99)}`;
+}
+
+/**
+ * Runs a step and, for the gateway with `types` given, adds its own latency over the step
+ * (`gatewayMetric`); other systems' steps come back as they ran.
+ */
+export async function withGatewayLatency(sut: SystemUnderTest, types: readonly string[] | undefined, run: () => Promise<StepResult>): Promise<StepResult> {
+  if (sut.kind !== 'gateway' || !types?.length) return run();
+  const before = await scrapeBroadcastBuckets(sut.url, types);
+  const step = await run();
+  return { ...step, gatewayMetric: gatewayLatencyBetween(before, await scrapeBroadcastBuckets(sut.url, types)) };
 }

@@ -1,6 +1,6 @@
 import type { BenchContext } from './bench-context';
 import { cpuMeterFor } from './bench-context';
-import { describeGatewayLatency, gatewayLatencyBetween, scrapeBroadcastBuckets } from './gateway-latency';
+import { describeGatewayLatency, withGatewayLatency } from './gateway-latency';
 import { runStep, sleep, type StepResult, type StepSource } from './rate-step';
 import type { SystemUnderTest } from './system-under-test';
 
@@ -52,21 +52,18 @@ export async function ramp(context: BenchContext, sut: SystemUnderTest, options:
   const continueLimit = Math.max(options.continueWhileP99BelowMs ?? options.p99LimitMs, options.p99LimitMs);
   let stoppedBy = `reached the last step (${options.maxSteps})`;
   const cpu = cpuMeterFor(context, sut);
-  const types = sut.kind === 'gateway' ? options.eventTypes : undefined;
-  const stepAt = async (deliveries: number, durationMs: number): Promise<StepResult> => {
-    const before = types ? await scrapeBroadcastBuckets(sut.url, types) : undefined;
-    const step = await runStep(options.source, {
-      // At least one update a second, so a step of a huge room is more than one burst.
-      rate: Math.max(1, deliveries / options.membersPerUpdate),
-      durationMs,
-      generator: context.generator,
-      cpu,
-      members: options.members,
-      maxBacklog: Math.min(200_000, Math.max(20_000, deliveries)),
-    });
-    if (!types || !before) return step;
-    return { ...step, gatewayMetric: gatewayLatencyBetween(before, await scrapeBroadcastBuckets(sut.url, types)) };
-  };
+  const stepAt = (deliveries: number, durationMs: number): Promise<StepResult> =>
+    withGatewayLatency(sut, options.eventTypes, () =>
+      runStep(options.source, {
+        // At least one update a second, so a step of a huge room is more than one burst.
+        rate: Math.max(1, deliveries / options.membersPerUpdate),
+        durationMs,
+        generator: context.generator,
+        cpu,
+        members: options.members,
+        maxBacklog: Math.min(200_000, Math.max(20_000, deliveries)),
+      }),
+    );
   // Warm-up (JIT, buffers, connection pools), not reported.
   await stepAt(options.startDeliveriesPerSec, 1000);
   for (let index = Math.min(context.firstStep ?? 0, options.maxSteps - 1); index < options.maxSteps; index++) {

@@ -1,6 +1,7 @@
-import { createRoomName } from '@moonx-farm/events';
+import { DEXEventType, createRoomName } from '@moonx-farm/events';
 import { issueHmacToken } from '@moonx-farm/server-core';
 import { closeClients, connectClients, cpuMeterFor, scaled } from '../harness/bench-context';
+import { withGatewayLatency } from '../harness/gateway-latency';
 import { passes, withRetries } from '../harness/ramp';
 import { runStep, type StepResult } from '../harness/rate-step';
 import { RoomFeeder, tradeItem } from '../harness/room-feeder';
@@ -38,7 +39,9 @@ export const privateEventsScenario: Scenario = {
           const cpu = cpuMeterFor(context, sut);
           const source = { send: (n: number) => sendItem(feeder, items[n % items.length]), inFlight: () => feeder.inFlight };
           const stepAt = (rate: number, durationMs: number) =>
-            runStep(source, { rate, durationMs, generator: context.generator, cpu, members: connected.members, maxBacklog: Math.max(20_000, rate) });
+            withGatewayLatency(sut, [DEXEventType.TRADE_NOTIFICATION], () =>
+              runStep(source, { rate, durationMs, generator: context.generator, cpu, members: connected.members, maxBacklog: Math.max(20_000, rate) }),
+            );
           await stepAt(RATES[0], 1000); // warm-up, not reported
           for (const rate of RATES) {
             const step = await withRetries(context, kind, steps, () => stepAt(rate, 3000), (result) => passes(result, TARGET_P99_MS));

@@ -193,10 +193,11 @@ export class RoomJoinService {
   }
 
   private async readFreshStart(room: string): Promise<FreshStart> {
-    const snapshot = await this.store.snapshot(room);
+    const { seq, snapshot } = await this.store.readStart(room);
+    // With a snapshot the join starts at it: the client takes the snapshot as the room's state.
     const start: FreshStart = snapshot
       ? { seq: snapshot.seq, replay: [], extra: { snapshot: JSON.parse(snapshot.message) as DeliveredMessage } }
-      : { seq: await this.store.currentSeq(room), replay: [], extra: {} };
+      : { seq, replay: [], extra: {} };
     await this.fanout.sync(room);
     return start;
   }

@@ -127,6 +127,7 @@ export class FlakyStore implements RoomStore {
   knownEventIds = (room: string, eventIds: readonly string[]) => this.inner.knownEventIds(room, eventIds);
   currentSeq = (room: string) => this.inner.currentSeq(room);
   snapshot = (room: string) => this.inner.snapshot(room);
+  readStart = (room: string) => this.inner.readStart(room);
   readSince = (room: string, afterSeq: number, limit: number) => this.inner.readSince(room, afterSeq, limit);
   close = () => this.inner.close();
 }

@@ -22,11 +22,8 @@ export interface RecoveredBook {
  * events already produced; the history tells which event ids those were.
  */
 export async function recoverBook(store: RoomStore, room: string, maxDepth: number, historyWindow: number): Promise<RecoveredBook> {
-  let [stored, seq] = await Promise.all([store.snapshot(room), store.currentSeq(room)]);
-  if (stored !== undefined && stored.seq !== seq) {
-    // Another writer may have appended between the two reads: read once more.
-    [stored, seq] = await Promise.all([store.snapshot(room), store.currentSeq(room)]);
-  }
+  // Snapshot and seq read at one instant: a snapshot behind the seq means the snapshot is old.
+  const { snapshot: stored, seq } = await store.readStart(room);
   const sequencedIds = await readSequencedIds(store, room, seq, historyWindow);
   if (stored === undefined) return { seq, book: undefined, lastEventId: undefined, sequencedIds };
 

@@ -2,6 +2,7 @@ import type {
   AppendRequest,
   AppendResult,
   HistoryRead,
+  RoomStart,
   RoomStore,
   RoomStoreLimits,
   StoredSnapshot,
@@ -61,6 +62,11 @@ export class InMemoryRoomStore implements RoomStore {
 
   async snapshot(room: string): Promise<StoredSnapshot | undefined> {
     return this.rooms.get(room)?.snapshot;
+  }
+
+  async readStart(room: string): Promise<RoomStart> {
+    const state = this.rooms.get(room);
+    return state?.snapshot ? { seq: state.seq, snapshot: state.snapshot } : { seq: state?.seq ?? 0 };
   }
 
   async readSince(room: string, afterSeq: number, limit: number): Promise<HistoryRead> {

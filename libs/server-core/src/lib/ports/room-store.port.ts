@@ -40,6 +40,17 @@ export interface StoredSnapshot {
   message: string;
 }
 
+/** Where a room stands: its current seq and its latest snapshot, read at one instant. */
+export interface RoomStart {
+  /** Current seq (0 when the room has never had an event). */
+  seq: number;
+  /**
+   * The latest snapshot, when the room has one: at `seq`, or earlier when events after it
+   * carried none.
+   */
+  snapshot?: StoredSnapshot;
+}
+
 export type HistoryRead =
   /** Every envelope after `afterSeq`, in order (possibly none). */
   | { complete: true; envelopes: string[]; lastSeq: number }
@@ -67,6 +78,12 @@ export interface RoomStore {
   /** Current seq of a room (0 when the room has never had an event). */
   currentSeq(room: string): Promise<number>;
   snapshot(room: string): Promise<StoredSnapshot | undefined>;
+  /**
+   * The current seq and the snapshot together, in one round trip and at one instant: what a
+   * join starts from (the two reads apart would cost a join two round trips, and could fall on
+   * either side of an append).
+   */
+  readStart(room: string): Promise<RoomStart>;
   /** Envelopes with seq > afterSeq, up to `limit`. */
   readSince(room: string, afterSeq: number, limit: number): Promise<HistoryRead>;
   close(): Promise<void>;
