@@ -52,6 +52,10 @@ describe('ramp verdicts', () => {
     expect(saturationOf(step(1, 90, { cpu: { perProcessUser: {}, perProcess: { gateway: 90, generator: 77, redis: 5.3, runner: 12 }, machine: 184.3, others: 0, steal: 0, seconds: 3 } }), 'gateway')).toBe(
       "gateway CPU saturated (90%) and generator's cores saturated (94.3% of 100%, generator 77%): the gateway's limit or the clients'",
     );
+    // A full machine whose other core is not full is the server's own core.
+    expect(saturationOf(step(1, 99, { cpu: { perProcessUser: {}, perProcess: { baseline: 99, generator: 66, redis: 3, runner: 7 }, machine: 182.3, others: 4, steal: 0, seconds: 3 } }), 'baseline')).toBe(
+      'baseline CPU saturated (99%)',
+    );
     // A full machine with no other work on it is the bench's own core, not the machine's.
     expect(saturationOf(step(1, 88.3, { cpu: { perProcessUser: {}, perProcess: { gateway: 88.3, generator: 81.3, redis: 6, runner: 12.7 }, machine: 188.3, others: 0, steal: 0, seconds: 3 } }), 'gateway')).toBe(
       "generator's cores saturated (100% of 100%, generator 81.3%): a lower bound of the gateway's capacity",

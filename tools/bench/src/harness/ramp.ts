@@ -161,9 +161,11 @@ function clientSideSaturation(step: StepResult, kind: string, cores: number, ser
   // Work outside the bench (or the host) filling the machine comes first: it is nobody's limit.
   if (machineFull && step.cpu.others >= 10) return machine();
   // A pinned server has a core to itself; the generator shares the others with the feed, Redis
-  // and the runner, so those cores can be full while no one process looks busy.
-  const rest = Math.round((step.cpu.machine - server) * 10) / 10;
-  if (serverPinned && cores > 1 && rest >= (cores - 1) * 100 * 0.9) {
+  // and the runner, so those cores can be full while no one process looks busy. A full machine
+  // whose other cores are not is the server's own core: that is the server's saturation.
+  if (serverPinned && cores > 1) {
+    const rest = Math.round((step.cpu.machine - server) * 10) / 10;
+    if (rest < (cores - 1) * 100 * 0.9) return undefined;
     return { what: `generator's cores saturated (${rest}% of ${(cores - 1) * 100}%, generator ${generator}%)`, machine: false };
   }
   return machineFull ? machine() : undefined;
