@@ -114,6 +114,11 @@ export async function startGateway(
       ...tunedSettingsFromRunner(),
       ...nodeOptionsEnv(context, 'gateway', inspectorPort),
     },
+  }).catch(async (error: unknown) => {
+    // A gateway that cannot start (a bad GATEWAY_NODE_OPTIONS, say) must not leave the bridge
+    // running: its process would keep the runner alive after the scenario has failed.
+    await bridge?.stop();
+    throw error;
   });
   pinProcess(app.process.pid, context.cores.server, context.cores);
   return {

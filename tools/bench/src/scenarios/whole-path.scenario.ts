@@ -97,7 +97,11 @@ async function runGatewayPath(
   brokerPid: number | undefined,
 ): Promise<PathStep[]> {
   const ingest = await startIngest(context.launch, context.redis, kafka.bootstrap, `bench-ingest-${Date.now()}`);
-  const gateway = await startGateway(context.launch, context.redis, { knownSymbols: [SYMBOL] });
+  // A gateway that cannot start must not leave ingest running (it would keep the runner alive).
+  const gateway = await startGateway(context.launch, context.redis, { knownSymbols: [SYMBOL] }).catch(async (error: unknown) => {
+    await ingest.stop();
+    throw error;
+  });
   gateway.helpers['ingest'] = ingest.pid;
   const tap = await RedisTap.subscribe(context.redis, room);
   try {
