@@ -2,7 +2,7 @@ import { createRoomName } from '@moonx-farm/events';
 import { DEFAULT_KAFKA_TOPICS, startKafkaTestBroker, type KafkaBrokerHandle } from '@moonx-farm/test-env';
 import { closeClients, connectClients, cpuMeterFor, scaled, type BenchContext } from '../harness/bench-context';
 import { PriceProducer, RedisTap } from '../harness/kafka-path';
-import { describeGatewayLatency, gatewayLatencyBetween, scrapeBroadcastBuckets, type GatewayLatency } from '../harness/gateway-latency';
+import { describeGatewayLatency, withGatewayLatency, type GatewayLatency } from '../harness/gateway-latency';
 import { withRetries } from '../harness/ramp';
 import { runStep, type StepResult } from '../harness/rate-step';
 import { BENCH_KAFKA_CONSUMER_ENV, startBaseline, startGateway, startIngest, type SystemUnderTest } from '../harness/system-under-test';
@@ -106,14 +106,11 @@ async function runGatewayPath(
   const tap = await RedisTap.subscribe(context.redis, room);
   try {
     return await measureRates(context, gateway, producer, clients, brokerPid, async (run) => {
-      const before = await scrapeBroadcastBuckets(gateway.url, 'price_update');
-      tap.seen.clear();
-      const step = await run();
-      const after = await scrapeBroadcastBuckets(gateway.url, 'price_update');
-      return {
-        stages: stageBreakdown(step.raw?.updates ?? [], tap.seen),
-        gatewayMetric: gatewayLatencyBetween(before, after),
-      };
+      const step = await withGatewayLatency(gateway, ['price_update'], () => {
+        tap.seen.clear();
+        return run();
+      });
+      return { stages: stageBreakdown(step.raw?.updates ?? [], tap.seen), gatewayMetric: step.gatewayMetric };
     });
   } finally {
     await tap.close();

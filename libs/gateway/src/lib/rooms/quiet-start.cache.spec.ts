@@ -48,8 +48,7 @@ describe('QuietStartCache', () => {
   });
 
   it('keeps nothing from a read during which a message of the room arrived', async () => {
-    const reads = heldReads();
-    const { sent, read } = reads;
+    const { sent, read } = heldReads();
     const cache = new QuietStartCache<number>(5000);
     const first = cache.startOf(room, read);
     cache.noteMessage(room);
@@ -61,8 +60,7 @@ describe('QuietStartCache', () => {
   });
 
   it('is not disturbed by the messages of other rooms', async () => {
-    const reads = heldReads();
-    const { sent, read } = reads;
+    const { sent, read } = heldReads();
     const cache = new QuietStartCache<number>(5000);
     const first = cache.startOf(room, read);
     cache.noteMessage('price:ETH-USDC');
@@ -89,8 +87,7 @@ describe('QuietStartCache', () => {
   });
 
   it('forgets every room when the feed was interrupted', async () => {
-    const reads = heldReads();
-    const { sent, read } = reads;
+    const { sent, read } = heldReads();
     const cache = new QuietStartCache<number>(5000);
     const starts = [cache.startOf(room, read), cache.startOf('system:alerts', read)];
     sent[0].answer(7);
@@ -121,8 +118,7 @@ describe('QuietStartCache', () => {
   });
 
   it('keeps no failed read: the next join reads again', async () => {
-    const reads = heldReads();
-    const { sent, read } = reads;
+    const { sent, read } = heldReads();
     const cache = new QuietStartCache<number>(5000);
     const first = cache.startOf(room, read);
     sent[0].fail(new Error('store down'));
